@@ -1,0 +1,20 @@
+/* audit.h: the append-only audit log
+ *
+ * One row per thing worth answering for later: sign-ins (ok and failed),
+ * sign-outs, PII reveals, actions, permission denials, admin changes.  It
+ * is written on the console connection, so a caller that opened a
+ * transaction gets the row in the same transaction as what it records.
+ * The web programs' database role may INSERT and SELECT it, never UPDATE
+ * or DELETE (schema/grants.sql).  Details never hold personal data.
+ */
+#ifndef OM_AUDIT_H
+#define OM_AUDIT_H
+
+#include "req.h"
+
+/* audit: kind such as "login_ok"; order_no, target and detail may be NULL
+ * (target: what was acted on, e.g. the login tried).  DB_OK or an error. */
+int audit(struct req *r, const char *kind, const char *order_no,
+    const char *target, const char *detail);
+
+#endif

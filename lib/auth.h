@@ -1,0 +1,85 @@
+/* auth.h: who is asking, and may they
+ *
+ * Sessions: a 256-bit random token in the om_sid cookie (HttpOnly,
+ * SameSite=Lax, Secure over https), stored only as its BLAKE2b hash; idle
+ * and absolute timeouts are enforced on the server on every request.  Each
+ * session has its own CSRF token; forms carry it in the "csrf" field and
+ * scripts may send it as X-CSRF-Token.  Public forms (the login form) use a
+ * double-submit token in the om_pre cookie instead.
+ *
+ * Permissions are bits, named as in the console schema's permissions table;
+ * an agent has the union of their roles'.  A route declares what it needs
+ * and the accept loop (app.c) checks it before the handler runs: handlers
+ * never check permissions for the page itself.
+ */
+#ifndef OM_AUTH_H
+#define OM_AUTH_H
+
+#include <sodium.h>
+
+#include "req.h"
+
+enum perm {
+	PERM_VIEW_ORDERS	= 1L << 0,
+	PERM_VIEW_PII		= 1L << 1,
+	PERM_ACT_CANCEL		= 1L << 2,
+	PERM_ACT_REFUND		= 1L << 3,
+	PERM_ACT_COMPENSATE	= 1L << 4,
+	PERM_ACT_ADDRESS	= 1L << 5,
+	PERM_ACT_PRICE		= 1L << 6,
+	PERM_ACT_SMS		= 1L << 7,
+	PERM_CALL_REQUEST	= 1L << 8,
+	PERM_RUN_CAMPAIGN	= 1L << 9,
+	PERM_APPROVE		= 1L << 10,
+	PERM_MANAGE_RULES	= 1L << 11,
+	PERM_VIEW_REPORTS	= 1L << 12,
+	PERM_ADMIN		= 1L << 13,
+};
+#define PERM_COUNT 14
+#define AUTH_PUBLIC (-1L)	/* route needs no session */
+#define AUTH_ANY 0L		/* any signed-in agent */
+
+/* perm_names[i] is the name of bit i. */
+extern const char *const perm_names[PERM_COUNT];
+
+struct session {
+	long long id;
+	long long agent_id;
+	const char *login;
+	const char *name;
+	const char *csrf;
+	unsigned long perms;
+	int must_change_password;
+};
+
+#define AUTH_PASSWORD_MIN 8
+#define AUTH_PASSWORD_MAX 128
+#define AUTH_HASH_LEN crypto_pwhash_STRBYTES
+
+/* auth_init: once at start-up (libsodium). */
+void auth_init(void);
+/* auth_load: r->sess from the session cookie (NULL if none or expired);
+ * DB_OK or a db error. */
+int auth_load(struct req *r);
+/* auth_can: does the request's agent hold perm (AUTH_ANY: any agent)? */
+int auth_can(const struct req *r, long perm);
+/* auth_csrf: r->csrf for the page's forms: the session's token, or for a
+ * visitor the om_pre cookie (set when missing). */
+void auth_csrf(struct req *r);
+/* auth_csrf_ok: a state-changing request's token and origin are right;
+ * 1 or 0 with r->err set. */
+int auth_csrf_ok(struct req *r);
+/* auth_hash: hash a password (argon2id); 0 or -1. */
+int auth_hash(const char *password, char out[AUTH_HASH_LEN]);
+/* auth_verify: 1 when password matches hash; *rehash set when the hash
+ * was made with weaker limits than today's. */
+int auth_verify(const char *password, const char *hash, int *rehash);
+/* auth_password_acceptable: NULL, or why the password is refused. */
+const char *auth_password_acceptable(const char *password);
+/* auth_new_session: a session for agent_id, inside the caller's console
+ * transaction; sets the cookie and r->sess.  DB_OK or a db error. */
+int auth_new_session(struct req *r, long long agent_id);
+/* auth_end_session: revoke the current session and clear the cookie. */
+int auth_end_session(struct req *r);
+
+#endif

@@ -1,0 +1,80 @@
+/* cfg.h: the one INI configuration file
+ *
+ * The path comes from ORDERMEND_CONF (default /etc/ordermend/ordermend.ini).
+ * Every key has a default and bounds (see the table in cfg.c, which is also
+ * the reference in README.md).  Any key can be overridden from the
+ * environment as ORDERMEND_<SECTION>_<KEY>, which is how secrets such as
+ * ORDERMEND_CONSOLE_PASSWORD are meant to arrive.  Durations take a unit:
+ * 30s, 30m, 48h, 7d (a bare number is seconds).  Relative paths are taken
+ * relative to the file's directory.
+ *
+ * The configuration is read once at start-up into the global `cfg` and is
+ * read-only afterwards.
+ */
+#ifndef OM_CFG_H
+#define OM_CFG_H
+
+struct cfg_db {
+	char *host;
+	long long port;
+	char *socket;
+	char *user;
+	char *password;
+	char *database;
+	long long connect_timeout;
+	long long read_timeout;
+	long long write_timeout;
+	long long query_timeout;
+};
+
+enum cfg_url_style { URL_PRETTY, URL_CGI };
+enum cfg_secure { SECURE_AUTO, SECURE_ALWAYS, SECURE_NEVER };
+
+struct cfg {
+	const char *path;		/* the file read, or NULL */
+	/* [server] */
+	int url_style;
+	char *cgi_base;
+	char *static_url;
+	char *templates;
+	char *schema;
+	long long max_body;
+	int cookie_secure;
+	char *public_origin;
+	long long retry_after;
+	char *time_zone;
+	/* [replica] [console] [admin] */
+	struct cfg_db replica;
+	long long replica_lag_warn;
+	struct cfg_db console;
+	struct cfg_db admin;
+	/* [session] */
+	long long idle_timeout;
+	long long absolute_timeout;
+	/* [log] */
+	int log_level;
+	char *log_file;
+	/* [anomaly] */
+	long long unpaid_timeout;
+	long long not_shipped;
+	long long logistics_stalled;
+	long long refund_stuck;
+	long long price_low_pct;
+	long long price_high_pct;
+	/* [order] */
+	long long activity_window;
+};
+
+extern struct cfg cfg;
+
+/* cfg_load: defaults, then the file at path (NULL: ORDERMEND_CONF or the
+ * default path; a missing default file is not an error), then the
+ * environment.  Each problem is reported through report(file, line, msg)
+ * (line 0 for the environment); returns the number of problems. */
+int cfg_load(const char *path,
+    void (*report)(const char *file, int line, const char *msg));
+/* cfg_dump: write every key's effective value, secrets hidden, to fp (a
+ * FILE *, void here to keep stdio out of the header). */
+void cfg_dump(void *fp);
+
+#endif

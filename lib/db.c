@@ -1,0 +1,583 @@
+/* db.c: MariaDB through Connector/C, prepared statements only (see db.h)
+ *
+ * Caveats: a statement object is shared by all its executions, so a page
+ * must finish with one result (db_done) before running the same statement
+ * again; results are stored client-side, so other statements may run while
+ * a result is being read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "util.h"
+
+struct conn {
+	const char *name;
+	MYSQL *m;
+	unsigned gen;		/* bumped on every successful connect */
+	int up;
+	int64_t retry_at;	/* no connect attempt before this (ms) */
+	char err[256];
+};
+
+static struct conn conns[DB_N] = {
+	{ .name = "replica" }, { .name = "console" }, { .name = "admin" },
+};
+static struct db_stmt *registry;	/* every statement ever prepared */
+
+/* The cache of composed statements (db_cached): small and bounded. */
+#define CACHE_MAX 256
+static struct db_stmt *cache[CACHE_MAX];
+static size_t ncache;
+
+static const struct cfg_db *
+conf_of(enum db_which w)
+{
+	return w == DB_REPLICA ? &cfg.replica :
+	    w == DB_CONSOLE ? &cfg.console : &cfg.admin;
+}
+
+void
+db_init(void)
+{
+	if (mysql_library_init(0, NULL, NULL))
+		die("db: cannot initialise the MariaDB client library");
+}
+
+static void
+set_err(struct conn *c, const char *msg)
+{
+	snprintf(c->err, sizeof(c->err), "%s", msg ? msg : "");
+}
+
+/* drop: forget a broken connection and every statement prepared on it. */
+static void
+drop(enum db_which w)
+{
+	struct conn *c = &conns[w];
+	struct db_stmt *q;
+
+	for (q = registry; q; q = q->next)
+		if (q->db == w && q->st) {
+			mysql_stmt_close(q->st);
+			q->st = NULL;
+		}
+	if (c->m)
+		mysql_close(c->m);
+	c->m = NULL;
+	if (c->up)
+		log_ev(LOG_WARN, NULL, "db_down", "db=%s error=%s", c->name, c->err);
+	c->up = 0;
+	c->retry_at = now_ms() + 1000;
+}
+
+static int
+connect_db(enum db_which w)
+{
+	const struct cfg_db *d = conf_of(w);
+	struct conn *c = &conns[w];
+	unsigned int t;
+	char init[256];
+	my_bool off = 0;
+
+	if (c->up)
+		return DB_OK;
+	if (now_ms() < c->retry_at)
+		return DB_DOWN;
+	if ((c->m = mysql_init(NULL)) == NULL)
+		abort();
+	t = (unsigned)d->connect_timeout;
+	mysql_options(c->m, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+	t = (unsigned)d->read_timeout;
+	mysql_options(c->m, MYSQL_OPT_READ_TIMEOUT, &t);
+	t = (unsigned)d->write_timeout;
+	mysql_options(c->m, MYSQL_OPT_WRITE_TIMEOUT, &t);
+	mysql_options(c->m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(c->m, MYSQL_OPT_LOCAL_INFILE, &off);
+	mysql_options(c->m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	/* Built from configuration only.  The replica session is read only
+	 * even if its user were given more than SELECT. */
+	snprintf(init, sizeof(init),
+	    "SET time_zone = '%s', SESSION max_statement_time = %lld%s",
+	    cfg.time_zone, d->query_timeout,
+	    w == DB_REPLICA ? ", SESSION tx_read_only = 1" : "");
+	mysql_options(c->m, MYSQL_INIT_COMMAND, init);
+	if (!mysql_real_connect(c->m, d->host[0] ? d->host : NULL, d->user,
+	    d->password, d->database[0] ? d->database : NULL, (unsigned)d->port,
+	    d->socket[0] ? d->socket : NULL, CLIENT_FOUND_ROWS)) {
+		set_err(c, mysql_error(c->m));
+		mysql_close(c->m);
+		c->m = NULL;
+		c->retry_at = now_ms() + 1000;
+		log_ev(LOG_WARN, NULL, "db_connect_failed", "db=%s error=%s",
+		    c->name, c->err);
+		return DB_DOWN;
+	}
+	c->gen++;
+	c->up = 1;
+	c->err[0] = '\0';
+	log_ev(LOG_INFO, NULL, "db_connected", "db=%s gen=%u", c->name, c->gen);
+	return DB_OK;
+}
+
+/* classify: map a client/server error to our return codes, dropping the
+ * connection when it is the connection that failed. */
+static int
+classify(enum db_which w, unsigned e, const char *msg, const char *sql)
+{
+	struct conn *c = &conns[w];
+
+	set_err(c, msg);
+	switch (e) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_COMMANDS_OUT_OF_SYNC:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+		drop(w);
+		return DB_DOWN;
+	case ER_STATEMENT_TIMEOUT:
+		/* The server is up but too slow for this: also a 503. */
+		log_ev(LOG_WARN, NULL, "db_timeout", "db=%s sql=%.60s", c->name, sql);
+		return DB_DOWN;
+	case ER_DUP_ENTRY:
+		return DB_DUP;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_RETRY;
+	}
+	log_ev(LOG_ERROR, NULL, "db_error", "db=%s errno=%u error=%s sql=%.60s",
+	    c->name, e, msg, sql);
+	return DB_FAIL;
+}
+
+static int
+prepare(struct db_stmt *q)
+{
+	struct conn *c = &conns[q->db];
+	MYSQL_STMT *st;
+	my_bool yes = 1;
+	int rc;
+
+	if ((rc = connect_db(q->db)) != DB_OK)
+		return rc;
+	if (q->st && q->gen == c->gen)
+		return DB_OK;
+	if (q->st)
+		mysql_stmt_close(q->st);
+	q->st = NULL;
+	if ((st = mysql_stmt_init(c->m)) == NULL)
+		abort();
+	if (mysql_stmt_prepare(st, q->sql, strlen(q->sql))) {
+		unsigned e = mysql_stmt_errno(st);
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", mysql_stmt_error(st));
+		mysql_stmt_close(st);
+		return classify(q->db, e, msg, q->sql);
+	}
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &yes);
+	if (q->gen == 0) {	/* first preparation: remember it */
+		q->next = registry;
+		registry = q;
+	}
+	q->st = st;
+	q->gen = c->gen;
+	q->nparams = (unsigned)mysql_stmt_param_count(st);
+	q->ncols = mysql_stmt_field_count(st);
+	return DB_OK;
+}
+
+static int
+fail_stmt(struct db_stmt *q)
+{
+	return classify(q->db, mysql_stmt_errno(q->st), mysql_stmt_error(q->st),
+	    q->sql);
+}
+
+/* Buffer size for a column: strings as long as the longest value, other
+ * types long enough for their text form. */
+static unsigned long
+col_size(const MYSQL_FIELD *f)
+{
+	switch (f->type) {
+	case MYSQL_TYPE_TINY_BLOB: case MYSQL_TYPE_MEDIUM_BLOB:
+	case MYSQL_TYPE_LONG_BLOB: case MYSQL_TYPE_BLOB:
+	case MYSQL_TYPE_VAR_STRING: case MYSQL_TYPE_STRING:
+	case MYSQL_TYPE_VARCHAR: case MYSQL_TYPE_JSON:
+	case MYSQL_TYPE_NEWDECIMAL: case MYSQL_TYPE_DECIMAL:
+	case MYSQL_TYPE_ENUM: case MYSQL_TYPE_SET: case MYSQL_TYPE_BIT:
+	case MYSQL_TYPE_GEOMETRY:
+		return f->max_length + 1;
+	default:
+		return f->max_length > 64 ? f->max_length + 1 : 65;
+	}
+}
+
+int
+db_exec(struct arena *a, struct db_stmt *q, struct db_res *res,
+    size_t nargs, const struct db_arg *args)
+{
+	MYSQL_BIND pb[32];
+	MYSQL_BIND *rb;
+	MYSQL_RES *meta;
+	unsigned i;
+	int rc;
+
+	if (res) {
+		memset(res, 0, sizeof(*res));
+		res->q = q;
+	}
+	if ((rc = prepare(q)) != DB_OK)
+		return rc;
+	if (nargs != q->nparams || nargs > NELEM(pb)) {
+		log_ev(LOG_ERROR, NULL, "db_error", "db=%s error=%s want=%u got=%zu sql=%.60s",
+		    conns[q->db].name, "parameter count", q->nparams, nargs, q->sql);
+		return DB_FAIL;
+	}
+	memset(pb, 0, sizeof(pb));
+	for (i = 0; i < nargs; i++) {
+		switch (args[i].type) {
+		case 's':
+			pb[i].buffer_type = MYSQL_TYPE_STRING;
+			pb[i].buffer = (void *)args[i].s;
+			pb[i].buffer_length = args[i].len;
+			break;
+		case 'i':
+			pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			pb[i].buffer = (void *)&args[i].i;
+			break;
+		default:
+			pb[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+	if ((nargs && mysql_stmt_bind_param(q->st, pb)) ||
+	    mysql_stmt_execute(q->st))
+		return fail_stmt(q);
+	if (q->ncols == 0) {
+		if (res) {
+			res->affected = mysql_stmt_affected_rows(q->st);
+			res->insert_id = mysql_stmt_insert_id(q->st);
+		}
+		return DB_OK;
+	}
+	if (mysql_stmt_store_result(q->st))
+		return fail_stmt(q);
+	if (res == NULL) {
+		mysql_stmt_free_result(q->st);
+		return DB_OK;
+	}
+	res->ncols = q->ncols;
+	res->rows = mysql_stmt_num_rows(q->st);
+	res->val = arena_alloc(a, q->ncols * sizeof(char *));
+	res->len = arena_alloc(a, q->ncols * sizeof(unsigned long));
+	res->isnull = arena_alloc(a, q->ncols);
+	rb = arena_alloc(a, q->ncols * sizeof(MYSQL_BIND));
+	res->bind = rb;
+	meta = mysql_stmt_result_metadata(q->st);
+	for (i = 0; i < q->ncols; i++) {
+		unsigned long sz = col_size(mysql_fetch_field_direct(meta, i));
+
+		res->val[i] = arena_alloc(a, sz);
+		rb[i].buffer_type = MYSQL_TYPE_STRING;
+		rb[i].buffer = res->val[i];
+		rb[i].buffer_length = sz;
+		rb[i].length = &res->len[i];
+		rb[i].is_null = (my_bool *)&res->isnull[i];
+	}
+	mysql_free_result(meta);
+	if (mysql_stmt_bind_result(q->st, rb)) {
+		rc = fail_stmt(q);
+		mysql_stmt_free_result(q->st);
+		return rc;
+	}
+	return DB_OK;
+}
+
+int
+db_next(struct db_res *res)
+{
+	int rc;
+	unsigned i;
+
+	if (res->q == NULL || res->ncols == 0)
+		return 0;
+	rc = mysql_stmt_fetch(res->q->st);
+	if (rc == MYSQL_NO_DATA)
+		return 0;
+	if (rc == 1 || rc == MYSQL_DATA_TRUNCATED) {
+		log_ev(LOG_ERROR, NULL, "db_error", "db=%s error=%s sql=%.60s",
+		    conns[res->q->db].name,
+		    rc == 1 ? mysql_stmt_error(res->q->st) : "truncated",
+		    res->q->sql);
+		return 0;
+	}
+	for (i = 0; i < res->ncols; i++)
+		res->val[i][res->isnull[i] ? 0 : res->len[i]] = '\0';
+	return 1;
+}
+
+const char *
+db_str(const struct db_res *res, unsigned col)
+{
+	return col < res->ncols && !res->isnull[col] ? res->val[col] : NULL;
+}
+
+size_t
+db_len(const struct db_res *res, unsigned col)
+{
+	return col < res->ncols && !res->isnull[col] ? res->len[col] : 0;
+}
+
+int
+db_null(const struct db_res *res, unsigned col)
+{
+	return col >= res->ncols || res->isnull[col];
+}
+
+long long
+db_int(const struct db_res *res, unsigned col)
+{
+	return db_null(res, col) ? 0 : strtoll(res->val[col], NULL, 10);
+}
+
+void
+db_done(struct db_res *res)
+{
+	if (res && res->q && res->q->st && res->ncols)
+		mysql_stmt_free_result(res->q->st);
+	if (res)
+		res->q = NULL;
+}
+
+int
+db_one(struct arena *a, struct db_stmt *q, struct db_res *res,
+    size_t nargs, const struct db_arg *args)
+{
+	int rc = db_exec(a, q, res, nargs, args);
+
+	if (rc != DB_OK)
+		return rc;
+	return db_next(res) ? DB_OK : 1;
+}
+
+struct db_stmt *
+db_cached(enum db_which which, const char *sql)
+{
+	size_t i;
+	struct db_stmt *q;
+
+	for (i = 0; i < ncache; i++)
+		if (cache[i]->db == which && strcmp(cache[i]->sql, sql) == 0)
+			return cache[i];
+	if (ncache == CACHE_MAX) {
+		/* Full: evict the oldest.  Composed statements come from a
+		 * fixed set of fragments, so this means a bug elsewhere. */
+		log_ev(LOG_WARN, NULL, "db_cache_full", "size=%d", CACHE_MAX);
+		q = cache[0];
+		if (q->st)
+			mysql_stmt_close(q->st);
+		q->st = NULL;
+		memmove(cache, cache + 1, (CACHE_MAX - 1) * sizeof(*cache));
+		ncache--;
+		/* still linked in the registry: keep it alive, retarget it */
+		free((char *)q->sql);
+		q->sql = xstrdup(sql);
+		q->db = which;
+		cache[ncache++] = q;
+		return q;
+	}
+	q = xcalloc(1, sizeof(*q));
+	q->db = which;
+	q->sql = xstrdup(sql);
+	cache[ncache++] = q;
+	return q;
+}
+
+int
+db_begin(enum db_which which)
+{
+	int rc;
+
+	if ((rc = connect_db(which)) != DB_OK)
+		return rc;
+	if (mysql_autocommit(conns[which].m, 0))
+		return classify(which, mysql_errno(conns[which].m),
+		    mysql_error(conns[which].m), "BEGIN");
+	return DB_OK;
+}
+
+int
+db_commit(enum db_which which)
+{
+	struct conn *c = &conns[which];
+	int rc = DB_OK;
+
+	if (!c->up)
+		return DB_DOWN;
+	if (mysql_commit(c->m))
+		rc = classify(which, mysql_errno(c->m), mysql_error(c->m), "COMMIT");
+	if (c->up && mysql_autocommit(c->m, 1))
+		rc = classify(which, mysql_errno(c->m), mysql_error(c->m), "AUTOCOMMIT");
+	return rc;
+}
+
+void
+db_rollback(enum db_which which)
+{
+	struct conn *c = &conns[which];
+
+	if (!c->up)
+		return;
+	if (mysql_rollback(c->m) || mysql_autocommit(c->m, 1))
+		classify(which, mysql_errno(c->m), mysql_error(c->m), "ROLLBACK");
+}
+
+int
+db_ping(enum db_which which)
+{
+	struct conn *c = &conns[which];
+	int rc;
+
+	if ((rc = connect_db(which)) != DB_OK)
+		return rc;
+	if (mysql_ping(c->m)) {
+		set_err(c, mysql_error(c->m));
+		drop(which);
+		return DB_DOWN;
+	}
+	return DB_OK;
+}
+
+int
+db_is_up(enum db_which which)
+{
+	return conns[which].up;
+}
+
+const char *
+db_error(enum db_which which)
+{
+	return conns[which].err;
+}
+
+static struct db_stmt q_lag = DB_STMT(DB_REPLICA, "SHOW SLAVE STATUS");
+
+int
+db_replica_lag(long long *secs)
+{
+	static int64_t checked_at;
+	static int known;
+	static long long lag;
+	struct arena a;
+	struct db_res res;
+	int64_t now = now_ms();
+
+	if (checked_at && now - checked_at < 5000) {
+		*secs = lag;
+		return known;
+	}
+	checked_at = now;
+	known = 0;
+	arena_init(&a, 4096);
+	if (db_exec(&a, &q_lag, &res, 0, NULL) == DB_OK && db_next(&res)) {
+		/* SHOW SLAVE STATUS: find the columns by name, they move
+		 * between versions. */
+		MYSQL_RES *meta = mysql_stmt_result_metadata(q_lag.st);
+		const char *io = NULL, *sql = NULL, *behind = NULL;
+		unsigned i;
+
+		for (i = 0; meta && i < res.ncols; i++) {
+			const char *n = mysql_fetch_field_direct(meta, i)->name;
+
+			if (strcmp(n, "Slave_IO_Running") == 0)
+				io = db_str(&res, i);
+			else if (strcmp(n, "Slave_SQL_Running") == 0)
+				sql = db_str(&res, i);
+			else if (strcmp(n, "Seconds_Behind_Master") == 0)
+				behind = db_str(&res, i);
+		}
+		if (meta)
+			mysql_free_result(meta);
+		known = 1;
+		if (io && sql && strcmp(io, "Yes") == 0 && strcmp(sql, "Yes") == 0 && behind)
+			lag = strtoll(behind, NULL, 10);
+		else
+			lag = -1;
+	}
+	db_done(&res);
+	arena_cleanup(&a);
+	*secs = lag;
+	return known;
+}
+
+void
+db_close_all(void)
+{
+	int w;
+
+	for (w = 0; w < DB_N; w++) {
+		conns[w].up = 0;
+		drop(w);
+		conns[w].retry_at = 0;
+	}
+	while (ncache) {
+		struct db_stmt *q = cache[--ncache];
+
+		/* unlink from the registry before freeing */
+		struct db_stmt **pp = &registry;
+
+		while (*pp && *pp != q)
+			pp = &(*pp)->next;
+		if (*pp)
+			*pp = q->next;
+		free((char *)q->sql);
+		free(q);
+	}
+}
+
+void
+db_shutdown(void)
+{
+	db_close_all();
+	mysql_library_end();
+}
+
+int
+db_run_sql(enum db_which which, const char *sql)
+{
+	struct conn *c = &conns[which];
+	MYSQL_STMT *st;
+	int rc;
+
+	if ((rc = connect_db(which)) != DB_OK)
+		return rc;
+	if ((st = mysql_stmt_init(c->m)) == NULL)
+		abort();
+	if (mysql_stmt_prepare(st, sql, strlen(sql)) || mysql_stmt_execute(st)) {
+		rc = classify(which, mysql_stmt_errno(st), mysql_stmt_error(st), sql);
+		mysql_stmt_close(st);
+		return rc;
+	}
+	if (mysql_stmt_field_count(st))
+		mysql_stmt_store_result(st);
+	mysql_stmt_close(st);
+	return DB_OK;
+}
+
+MYSQL *
+db_mysql(enum db_which which)
+{
+	return connect_db(which) == DB_OK ? conns[which].m : NULL;
+}

@@ -1,0 +1,58 @@
+/* resp.h: the response — the only code that writes to the client
+ *
+ * A handler sets a status and a body through these functions; the accept
+ * loop sends it once the handler returns (resp_send), with the security
+ * headers every response carries:
+ *   Content-Security-Policy (no inline script, frame-ancestors 'none'),
+ *   X-Content-Type-Options, Referrer-Policy, X-Frame-Options,
+ *   Cross-Origin-Opener-Policy, Cache-Control: no-store (every dynamic
+ *   page may hold personal data), X-Request-Id, and HSTS over https.
+ *
+ * resp_page renders one view model either as HTML (the layout with the
+ * page's template inside) or as JSON, as the client asked (req.json), so
+ * a script gets exactly what a person sees.
+ */
+#ifndef OM_RESP_H
+#define OM_RESP_H
+
+#include <json-c/json.h>
+
+#include "req.h"
+
+/* resp_init: once at start-up, after cfg and tmpl: values every page
+ * uses, computed once. */
+void resp_init(const char *program);
+/* resp_header: one extra header line. */
+void resp_header(struct req *r, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* resp_cookie: an HttpOnly, SameSite=Lax cookie on path "/", Secure when
+ * the request came over https (or the config says so); max_age 0 deletes
+ * it, -1 makes a session cookie. */
+void resp_cookie(struct req *r, const char *name, const char *value,
+    long long max_age);
+/* resp_page: render model (taken over) with template tpl, or as JSON. */
+void resp_page(struct req *r, int status, const char *tpl, json_object *model);
+/* resp_json: model (taken over) as JSON, whatever the client asked. */
+void resp_json(struct req *r, int status, json_object *model);
+/* resp_raw: bytes of a given type (CSV exports, metrics). */
+void resp_raw(struct req *r, int status, const char *ctype, const char *data,
+    size_t len);
+/* resp_redirect: 303 See Other to a local URL. */
+void resp_redirect(struct req *r, const char *location);
+/* page_error: the error page (or JSON error) with the request id; the
+ * message is for the user and is escaped like any other value.  For 503,
+ * a Retry-After header. */
+void page_error(struct req *r, int status, const char *title,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* page_db_error: the answer to a failed db call: 503 when the database is
+ * down or too slow, 409 on a conflicting write, 500 otherwise. */
+void page_db_error(struct req *r, int rc);
+/* page_bad_input: 400 with field messages; model (taken over) is the
+ * page's own model with "errors" added, re-rendered with tpl so the form
+ * keeps what was typed. */
+void page_bad_input(struct req *r, const char *tpl, json_object *model,
+    json_object *errors);
+/* resp_send: write the response out; called once by the accept loop. */
+void resp_send(struct req *r);
+
+#endif

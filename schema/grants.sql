@@ -1,0 +1,26 @@
+-- grants.sql: what each ordermend program may do in the databases
+--
+-- Applied by `mendctl migrate` after the migrations, so it always matches
+-- the tables that exist.  @REPLICA@ and @CONSOLE@ are the configured
+-- database names.  The grants go to roles; an administrator creates the
+-- users and gives each its role, for example:
+--   CREATE USER 'ordermend_web'@'localhost' IDENTIFIED BY '...';
+--   GRANT ordermend_web TO 'ordermend_web'@'localhost';
+--   SET DEFAULT ROLE ordermend_web FOR 'ordermend_web'@'localhost';
+-- On a separate replica server, apply the ordermend_reader part there.
+
+CREATE ROLE IF NOT EXISTS ordermend_reader;
+GRANT SELECT ON `@REPLICA@`.* TO ordermend_reader;
+GRANT SLAVE MONITOR ON *.* TO ordermend_reader;
+
+-- The web programs: read and write their own tables, but only append to
+-- the audit log.
+CREATE ROLE IF NOT EXISTS ordermend_web;
+GRANT SELECT ON `@CONSOLE@`.schema_migrations TO ordermend_web;
+GRANT SELECT ON `@CONSOLE@`.permissions TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.roles TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.role_permissions TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.agents TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.agent_roles TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.sessions TO ordermend_web;
+GRANT SELECT, INSERT ON `@CONSOLE@`.audit_log TO ordermend_web;

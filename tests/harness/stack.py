@@ -1,0 +1,367 @@
+"""stack.py: a private ordermend stack — MariaDB, the FastCGI programs under
+spawn-fcgi, nginx — in one directory, on free loopback ports.
+
+Used by `make demo` (directory var/, port 8080, kept between runs) and by the
+integration tests (a temporary directory, always torn down).  Everything it
+starts is recorded by pid in <root>/run and stopped by pid; nothing else on
+the machine is touched.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROGRAMS = ["login", "search", "order", "health"]
+DEMO_AGENTS = [
+    ("admin", "demo-admin", "管理员 Admin", "admin"),
+    ("lead", "demo-lead", "王主管", "lead"),
+    ("agent", "demo-agent", "李客服", "agent"),
+]
+DB_PASSWORDS = {"ro": "om-ro-pass", "web": "om-web-pass"}
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie of ours is not alive
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except OSError:
+        return False
+
+
+class Stack:
+    def __init__(self, root=None, port=None, workers=2, build=None, orders=2000,
+                 seed=7, keep=False, sanitize=False, log_level="info"):
+        self.temp = root is None
+        self.root = os.path.abspath(root or tempfile.mkdtemp(prefix="ordermend-"))
+        self.port = port or free_port()
+        self.db_port = free_port()
+        self.workers = workers
+        self.build = os.path.join(REPO, build or os.environ.get("BUILD", "build"))
+        self.orders = orders
+        self.seed = seed
+        self.keep = keep
+        self.sanitize = sanitize
+        self.log_level = log_level
+        self.run = os.path.join(self.root, "run")
+        self.logs = os.path.join(self.root, "log")
+        self.sock = os.path.join(self.run, "mysqld.sock")
+        self.conf = os.path.join(self.root, "ordermend.ini")
+        self.manifest = os.path.join(self.root, "seed-manifest.json")
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    # --- helpers -----------------------------------------------------------
+
+    def env(self):
+        e = dict(os.environ)
+        e["ORDERMEND_CONF"] = self.conf
+        e["TZ"] = "Asia/Shanghai"
+        if self.sanitize:
+            e["ASAN_OPTIONS"] = "log_path=%s/asan:detect_leaks=1:abort_on_error=0" % self.logs
+            e["UBSAN_OPTIONS"] = "log_path=%s/ubsan:print_stacktrace=1" % self.logs
+        return e
+
+    def sh(self, args, input=None, check=True, quiet=False):
+        p = subprocess.run(args, input=input, env=self.env(), capture_output=True,
+                           text=True)
+        if check and p.returncode != 0:
+            raise RuntimeError("%s failed (%d):\n%s%s" % (" ".join(args), p.returncode,
+                                                          p.stdout, p.stderr))
+        return p
+
+    def sql(self, statements, database=None, check=True):
+        """Run SQL as root through the mariadb client; returns rows of text."""
+        args = ["mariadb", "--socket=" + self.sock, "-uroot", "-N", "-B"]
+        if database:
+            args.append(database)
+        p = self.sh(args, input=statements, check=check)
+        return [line.split("\t") for line in p.stdout.splitlines()]
+
+    def mendctl(self, *args, input=None, check=True):
+        return self.sh([os.path.join(self.build, "mendctl")] + list(args), input=input,
+                       check=check)
+
+    def pidfile(self, name):
+        return os.path.join(self.run, name + ".pid")
+
+    def pids(self, name):
+        try:
+            with open(self.pidfile(name)) as f:
+                return [int(x) for x in f.read().split()]
+        except (OSError, ValueError):
+            return []
+
+    # --- MariaDB -----------------------------------------------------------
+
+    def write_mycnf(self):
+        buffer_pool = os.environ.get("OM_DB_BUFFER_POOL", "256M")
+        with open(os.path.join(self.root, "my.cnf"), "w") as f:
+            f.write("""[mariadbd]
+datadir = {root}/mysql
+socket = {sock}
+port = {port}
+bind-address = 127.0.0.1
+pid-file = {run}/mariadb.pid
+log-error = {logs}/mariadb.err
+user = root
+skip-name-resolve
+character-set-server = utf8mb4
+collation-server = utf8mb4_general_ci
+default-time-zone = '+08:00'
+innodb_buffer_pool_size = {bp}
+innodb_log_file_size = 256M
+innodb_flush_log_at_trx_commit = 2
+max_connections = 300
+performance_schema = OFF
+[client]
+socket = {sock}
+""".format(root=self.root, sock=self.sock, port=self.db_port, run=self.run,
+           logs=self.logs, bp=buffer_pool))
+
+    def start_db(self):
+        datadir = os.path.join(self.root, "mysql")
+        self.write_mycnf()
+        if not os.path.isdir(os.path.join(datadir, "mysql")):
+            self.sh(["mariadb-install-db", "--defaults-file=" + os.path.join(self.root, "my.cnf"),
+                     "--user=root", "--auth-root-authentication-method=socket",
+                     "--skip-test-db", "--datadir=" + datadir])
+        log = open(os.path.join(self.logs, "mariadbd.out"), "a")
+        subprocess.Popen(["mariadbd", "--defaults-file=" + os.path.join(self.root, "my.cnf")],
+                         stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                         start_new_session=True)
+        self.wait_db()
+
+    def wait_db(self, timeout=60):
+        end = time.time() + timeout
+        while time.time() < end:
+            p = subprocess.run(["mariadb-admin", "--socket=" + self.sock, "-uroot", "ping"],
+                               capture_output=True)
+            if p.returncode == 0:
+                return
+            time.sleep(0.2)
+        raise RuntimeError("MariaDB did not start; see %s/mariadb.err" % self.logs)
+
+    def stop_db(self):
+        self.stop_pids("mariadb", sig=signal.SIGTERM, timeout=60)
+
+    def bootstrap_db(self):
+        """Databases, schema, users, demo data and agents."""
+        self.sql("CREATE DATABASE IF NOT EXISTS shop CHARACTER SET utf8mb4 "
+                 "COLLATE utf8mb4_general_ci;")
+        self.mendctl("migrate")
+        self.sql("""
+CREATE USER IF NOT EXISTS 'om_ro'@'localhost' IDENTIFIED BY '{ro}';
+CREATE USER IF NOT EXISTS 'om_web'@'localhost' IDENTIFIED BY '{web}';
+GRANT ordermend_reader TO 'om_ro'@'localhost';
+GRANT ordermend_web TO 'om_web'@'localhost';
+SET DEFAULT ROLE ordermend_reader FOR 'om_ro'@'localhost';
+SET DEFAULT ROLE ordermend_web FOR 'om_web'@'localhost';
+""".format(**DB_PASSWORDS))
+        self.seed_data()
+        for login, password, name, role in DEMO_AGENTS:
+            self.add_agent(login, password, name, role)
+
+    def seed_data(self):
+        self.mendctl("seed", "--orders", str(self.orders), "--seed", str(self.seed),
+                     "--manifest", self.manifest)
+
+    def add_agent(self, login, password, name, *roles):
+        args = ["agent", "add", login, "--name", name]
+        for r in roles:
+            args += ["--role", r]
+        self.mendctl(*args, input=password + "\n")
+
+    # --- configuration -----------------------------------------------------
+
+    def write_conf(self, extra=""):
+        with open(self.conf, "w") as f:
+            f.write("""; ordermend.ini for the private stack in {root}
+[server]
+templates = {repo}/templates
+schema = {repo}/schema
+static_url = /static
+
+[replica]
+socket = {sock}
+user = om_ro
+password = {ro}
+database = shop
+
+[console]
+socket = {sock}
+user = om_web
+password = {web}
+database = ordermend
+
+[admin]
+socket = {sock}
+user = root
+
+[log]
+level = {level}
+file = {logs}/ordermend.log
+{extra}""".format(root=self.root, repo=REPO, sock=self.sock, level=self.log_level,
+                  extra=extra, logs=self.logs, **DB_PASSWORDS))
+        os.chmod(self.conf, 0o600)
+
+    # --- programs and nginx -------------------------------------------------
+
+    def start_programs(self, names=None):
+        for name in names or PROGRAMS:
+            sock = os.path.join(self.run, name + ".sock")
+            if os.path.exists(sock):
+                os.unlink(sock)
+            log = open(os.path.join(self.logs, name + ".log"), "a")
+            subprocess.run(["spawn-fcgi", "-s", sock, "-F", str(self.workers),
+                            "-P", self.pidfile(name), "-M", "0600", "--",
+                            os.path.join(self.build, name + ".fcgi")],
+                           env=self.env(), stdout=log, stderr=log, check=True)
+
+    def stop_programs(self, names=None):
+        for name in names or PROGRAMS:
+            self.stop_pids(name)
+
+    def write_nginx(self):
+        ng = os.path.join(self.root, "nginx")
+        for d in ("body", "fastcgi", "proxy", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(ng, "tmp", d), exist_ok=True)
+        with open(os.path.join(REPO, "nginx", "ordermend.conf.in")) as f:
+            server = f.read()
+        for k, v in (("@LISTEN@", "127.0.0.1:%d" % self.port),
+                     ("@STATIC@", os.path.join(REPO, "static")),
+                     ("@RUN@", self.run), ("@NGINX@", os.path.join(REPO, "nginx"))):
+            server = server.replace(k, v)
+        with open(os.path.join(ng, "ordermend.conf"), "w") as f:
+            f.write(server)
+        access = "off" if os.environ.get("OM_NO_ACCESS_LOG") else \
+            os.path.join(self.logs, "nginx-access.log")
+        with open(os.path.join(ng, "nginx.conf"), "w") as f:
+            f.write("""user root;
+worker_processes 2;
+pid {run}/nginx.pid;
+error_log {logs}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {access};
+    sendfile on;
+    keepalive_timeout 65;
+    client_body_temp_path {ng}/tmp/body;
+    fastcgi_temp_path {ng}/tmp/fastcgi;
+    proxy_temp_path {ng}/tmp/proxy;
+    uwsgi_temp_path {ng}/tmp/uwsgi;
+    scgi_temp_path {ng}/tmp/scgi;
+    include {ng}/ordermend.conf;
+}}
+""".format(run=self.run, logs=self.logs, ng=ng, access=access))
+
+    def start_nginx(self):
+        self.write_nginx()
+        ng = os.path.join(self.root, "nginx")
+        self.sh(["nginx", "-p", ng, "-c", os.path.join(ng, "nginx.conf"), "-t"], quiet=True)
+        self.sh(["nginx", "-p", ng, "-c", os.path.join(ng, "nginx.conf")])
+
+    def stop_nginx(self):
+        self.stop_pids("nginx", sig=signal.SIGQUIT)
+
+    # --- whole stack --------------------------------------------------------
+
+    def stop_pids(self, name, sig=signal.SIGTERM, timeout=20):
+        pids = [p for p in self.pids(name) if pid_alive(p)]
+        for p in pids:
+            try:
+                os.kill(p, sig)
+            except ProcessLookupError:
+                pass
+        end = time.time() + timeout
+        while time.time() < end and any(pid_alive(p) for p in pids):
+            time.sleep(0.05)
+        for p in pids:
+            if pid_alive(p):
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        try:
+            os.unlink(self.pidfile(name))
+        except OSError:
+            pass
+
+    def wait_healthy(self, timeout=60):
+        end = time.time() + timeout
+        last = None
+        while time.time() < end:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5) as r:
+                    body = json.loads(r.read())
+                    if body.get("status") == "ok":
+                        return body
+                    last = body
+            except Exception as e:  # not up yet
+                last = e
+            time.sleep(0.2)
+        raise RuntimeError("the console did not become healthy: %r" % (last,))
+
+    def start(self, fresh_data=True):
+        os.makedirs(self.run, exist_ok=True)
+        os.makedirs(self.logs, exist_ok=True)
+        self.write_conf()
+        self.start_db()
+        if fresh_data:
+            self.bootstrap_db()
+        else:
+            self.mendctl("migrate")
+        self.start_programs()
+        self.start_nginx()
+        self.wait_healthy()
+        return self
+
+    def stop(self):
+        self.stop_nginx()
+        self.stop_programs()
+        self.stop_db()
+        if self.temp and not self.keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def worker_pids(self, name):
+        return [p for p in self.pids(name) if pid_alive(p)]
+
+    def log(self, name):
+        try:
+            with open(os.path.join(self.logs, name + ".log"), errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
