@@ -24,6 +24,7 @@ struct conn {
 	MYSQL *m;
 	unsigned gen;		/* bumped on every successful connect */
 	int up;
+	int in_tx;		/* a transaction is open: never retry */
 	int64_t retry_at;	/* no connect attempt before this (ms) */
 	char err[256];
 };
@@ -73,6 +74,7 @@ drop(enum db_which w)
 	if (c->m)
 		mysql_close(c->m);
 	c->m = NULL;
+	c->in_tx = 0;
 	if (c->up)
 		log_ev(LOG_WARN, NULL, "db_down", "db=%s error=%s", c->name, c->err);
 	c->up = 0;
@@ -161,6 +163,25 @@ classify(enum db_which w, unsigned e, const char *msg, const char *sql)
 	return DB_FAIL;
 }
 
+/* stale: after a server restart every idle connection is dead, which we
+ * learn only when we use it.  A statement that could not even be sent
+ * (gone away), or a read on the replica, is retried once on a new
+ * connection, so a restart costs no request an error; nothing is retried
+ * inside a transaction. */
+static int
+stale(struct db_stmt *q, unsigned e)
+{
+	struct conn *c = &conns[q->db];
+
+	if (c->in_tx || !(e == CR_SERVER_GONE_ERROR ||
+	    (e == CR_SERVER_LOST && q->db == DB_REPLICA)))
+		return 0;
+	set_err(c, "connection lost, reconnecting");
+	drop(q->db);
+	c->retry_at = 0;
+	return 1;
+}
+
 static int
 prepare(struct db_stmt *q)
 {
@@ -184,6 +205,8 @@ prepare(struct db_stmt *q)
 
 		snprintf(msg, sizeof(msg), "%s", mysql_stmt_error(st));
 		mysql_stmt_close(st);
+		if (e == CR_SERVER_GONE_ERROR && !c->in_tx && stale(q, e))
+			return prepare(q);
 		return classify(q->db, e, msg, q->sql);
 	}
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &yes);
@@ -232,12 +255,13 @@ db_exec(struct arena *a, struct db_stmt *q, struct db_res *res,
 	MYSQL_BIND *rb;
 	MYSQL_RES *meta;
 	unsigned i;
-	int rc;
+	int rc, attempt = 0;
 
 	if (res) {
 		memset(res, 0, sizeof(*res));
 		res->q = q;
 	}
+again:
 	if ((rc = prepare(q)) != DB_OK)
 		return rc;
 	if (nargs != q->nparams || nargs > NELEM(pb)) {
@@ -263,8 +287,11 @@ db_exec(struct arena *a, struct db_stmt *q, struct db_res *res,
 		}
 	}
 	if ((nargs && mysql_stmt_bind_param(q->st, pb)) ||
-	    mysql_stmt_execute(q->st))
+	    mysql_stmt_execute(q->st)) {
+		if (attempt++ == 0 && stale(q, mysql_stmt_errno(q->st)))
+			goto again;
 		return fail_stmt(q);
+	}
 	if (q->ncols == 0) {
 		if (res) {
 			res->affected = mysql_stmt_affected_rows(q->st);
@@ -412,9 +439,21 @@ db_begin(enum db_which which)
 
 	if ((rc = connect_db(which)) != DB_OK)
 		return rc;
-	if (mysql_autocommit(conns[which].m, 0))
+	if (mysql_autocommit(conns[which].m, 0)) {
+		/* a dead idle connection: one fresh try */
+		if (mysql_errno(conns[which].m) == CR_SERVER_GONE_ERROR) {
+			drop(which);
+			conns[which].retry_at = 0;
+			if ((rc = connect_db(which)) != DB_OK)
+				return rc;
+			if (!mysql_autocommit(conns[which].m, 0))
+				goto ok;
+		}
 		return classify(which, mysql_errno(conns[which].m),
 		    mysql_error(conns[which].m), "BEGIN");
+	}
+ok:
+	conns[which].in_tx = 1;
 	return DB_OK;
 }
 
@@ -424,6 +463,7 @@ db_commit(enum db_which which)
 	struct conn *c = &conns[which];
 	int rc = DB_OK;
 
+	c->in_tx = 0;
 	if (!c->up)
 		return DB_DOWN;
 	if (mysql_commit(c->m))
@@ -438,6 +478,7 @@ db_rollback(enum db_which which)
 {
 	struct conn *c = &conns[which];
 
+	c->in_tx = 0;
 	if (!c->up)
 		return;
 	if (mysql_rollback(c->m) || mysql_autocommit(c->m, 1))

@@ -230,8 +230,10 @@ read_body(struct req *r, size_t max_body)
 			return refuse(r, 400, "Content-Length is required");
 		return 0;
 	}
-	if (!isdigit((unsigned char)cl[0]) || parse_i64(cl, strlen(cl), &n) < 0)
+	if (strspn(cl, "0123456789") != strlen(cl))
 		return refuse(r, 400, "Content-Length is not a number");
+	if (parse_i64(cl, strlen(cl), &n) < 0)
+		return refuse(r, 413, "the request body is too large");
 	if ((unsigned long long)n > max_body)
 		return refuse(r, 413, "the request body is too large");
 	body = arena_alloc(&r->arena, (size_t)n + 1);

@@ -255,7 +255,7 @@ file = {logs}/ordermend.log
         with open(os.path.join(ng, "ordermend.conf"), "w") as f:
             f.write(server)
         access = "off" if os.environ.get("OM_NO_ACCESS_LOG") else \
-            os.path.join(self.logs, "nginx-access.log")
+            os.path.join(self.logs, "nginx-access.log") + " ordermend"
         with open(os.path.join(ng, "nginx.conf"), "w") as f:
             f.write("""user root;
 worker_processes 2;
@@ -265,6 +265,7 @@ events {{ worker_connections 4096; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
+    include {repo}/nginx/log_format.conf;
     access_log {access};
     sendfile on;
     keepalive_timeout 65;
@@ -275,7 +276,7 @@ http {{
     scgi_temp_path {ng}/tmp/scgi;
     include {ng}/ordermend.conf;
 }}
-""".format(run=self.run, logs=self.logs, ng=ng, access=access))
+""".format(run=self.run, logs=self.logs, ng=ng, access=access, repo=REPO))
 
     def start_nginx(self):
         self.write_nginx()
@@ -355,6 +356,9 @@ http {{
     def __exit__(self, *exc):
         self.stop()
         return False
+
+    def programs(self):
+        return list(PROGRAMS)
 
     def worker_pids(self, name):
         return [p for p in self.pids(name) if pid_alive(p)]
