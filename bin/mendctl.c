@@ -1,6 +1,7 @@
 /* mendctl.c: the admin command line
  *
  *   mendctl check-config [FILE]      report bad keys with file and line
+ *   mendctl show-config              every key's effective value, secrets hidden
  *   mendctl migrate                  apply missing console migrations, then grants
  *   mendctl agent add LOGIN --name NAME --role ROLE [--role ROLE...]
  *   mendctl agent passwd LOGIN [--temporary]
@@ -43,6 +44,7 @@ static void
 usage(void)
 {
 	fputs("usage: mendctl check-config [FILE]\n"
+	    "       mendctl show-config\n"
 	    "       mendctl migrate\n"
 	    "       mendctl agent add LOGIN --name NAME --role ROLE [--role ROLE...]\n"
 	    "       mendctl agent passwd LOGIN [--temporary]\n"
@@ -434,6 +436,10 @@ main(int argc, char **argv)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (cfg_load(NULL, complaint) != 0)
 		die("the configuration has errors");
+	if (strcmp(argv[1], "show-config") == 0) {
+		cfg_dump(stdout);
+		return 0;
+	}
 	log_init("mendctl", LOG_WARN);
 	db_init();
 	arena_init(&arena, 65536);

@@ -25,7 +25,7 @@ struct cfg cfg;
 #endif
 #define DEFAULT_CONF "/etc/ordermend/ordermend.ini"
 
-enum ktype { K_STR, K_INT, K_DUR, K_ENUM, K_PATH, K_SECRET };
+enum ktype { K_STR, K_INT, K_DUR, K_ENUM, K_PATH, K_SECRET, K_TZ };
 
 struct key {
 	const char *section, *name;
@@ -63,7 +63,7 @@ static const struct key keys[] = {
 	{ "server", "cookie_secure", K_ENUM, O(cookie_secure), "auto", 0, 0, secure_modes },
 	{ "server", "public_origin", K_STR, O(public_origin), "", 0, 255, NULL },
 	{ "server", "retry_after", K_DUR, O(retry_after), "5s", 1, 3600, NULL },
-	{ "server", "time_zone", K_STR, O(time_zone), "+08:00", 6, 6, NULL },
+	{ "server", "time_zone", K_TZ, O(time_zone), "+08:00", 6, 6, NULL },
 	DBKEYS("replica", replica, "ordermend_ro", "shop"),
 	{ "replica", "lag_warn", K_DUR, O(replica_lag_warn), "30s", 1, 86400, NULL },
 	DBKEYS("console", console, "ordermend_web", "ordermend"),
@@ -141,6 +141,15 @@ set_key(const struct key *k, const char *dir, const char *value,
 	int i;
 
 	switch (k->type) {
+	case K_TZ:
+		/* an offset such as +08:00; it reaches SQL, so exactly this */
+		if (len != 6 || (value[0] != '+' && value[0] != '-') ||
+		    strspn(value + 1, "0123456789") != 2 || value[3] != ':' ||
+		    strspn(value + 4, "0123456789") != 2) {
+			*why = "not a UTC offset like +08:00";
+			return -1;
+		}
+		/* FALLTHROUGH */
 	case K_STR:
 	case K_SECRET:
 	case K_PATH:
@@ -392,6 +401,7 @@ cfg_dump(void *out)
 			break;
 		case K_STR:
 		case K_PATH:
+		case K_TZ:
 			fputs(*(char *const *)base, fp);
 			break;
 		case K_INT:
