@@ -36,6 +36,7 @@ LDFLAGS  += $(SAN)
 LDLIBS   = $(PKG_LIBS) -lstdc++
 
 LIB_OBJS = \
+	$(BUILD)/lib/actions.o \
 	$(BUILD)/lib/app.o \
 	$(BUILD)/lib/arena.o \
 	$(BUILD)/lib/audit.o \
@@ -48,6 +49,7 @@ LIB_OBJS = \
 	$(BUILD)/lib/req.o \
 	$(BUILD)/lib/resp.o \
 	$(BUILD)/lib/shop.o \
+	$(BUILD)/lib/timeline.o \
 	$(BUILD)/lib/tmpl.o \
 	$(BUILD)/lib/url.o \
 	$(BUILD)/lib/util.o

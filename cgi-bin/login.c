@@ -110,7 +110,8 @@ page_login(struct req *r)
 			return;
 		}
 		m = form_model(r, login);
-		m_str(m, "error", "账号或密码不正确。Wrong login or password.");
+		m_str(m_add(m, "failure", m_obj()), "message",
+		    "账号或密码不正确。Wrong login or password.");
 		resp_page(r, 401, "login", m);
 		return;
 	}

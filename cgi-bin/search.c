@@ -1,10 +1,40 @@
-/* search.c: find orders
+/* search.c: find any order from one box
  *
  * GET /search   (view_orders)
- *      q        string, up to 200 characters: an order number, exact or a
- *               prefix of at least 6 characters; empty: the latest orders
+ *   q        up to 200 characters, recognised as
+ *              16 digits                  an order number
+ *              6 to 15 digits             the start of an order number
+ *                                         (listed by number, newest first)
+ *              1[3-9] and 9 more digits   a mobile number: the receiver's
+ *                                         or the customer's account
+ *              4 digits                   the last four digits of the
+ *                                         receiver's mobile, only together
+ *                                         with another filter
+ *              u123, uid:123, 用户123,    a user id
+ *              or 1 to 5 digits (not 4)
+ *              anything else, 2 or more   a product name substring
+ *              characters
+ *            Empty: the latest orders.
+ *   status   repeatable; pending paid shipped delivered completed
+ *            cancelled refunding refunded
+ *   from, to created time, YYYY-MM-DD or YYYY-MM-DD HH:MM (inclusive)
+ *   min, max amount payable in yuan, at most two decimals
+ *   carrier  SF ZTO YTO YD STO JD EMS
+ *   after    where the next page starts (the "next" link carries it)
+ *
+ * Filters combine with AND.  Newest first, 50 a page, keyset pagination
+ * on (created_at, id) — or on the order number for a prefix — so pages
+ * stay stable while new orders arrive.  The count is exact up to 1,000.
+ *
+ * Product names are matched in the products table first, never by a scan
+ * of orders: a narrow term (few products) goes from those products through
+ * order_items to the orders; a broad one walks the newest orders and keeps
+ * those holding a matching product (see ../shared NOTES for the plans).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app.h"
 #include "auth.h"
@@ -13,69 +43,552 @@
 #include "resp.h"
 #include "shop.h"
 #include "url.h"
+#include "util.h"
 
 #define PAGE_ROWS 50
+#define COUNT_CAP 1000
+#define NARROW_PRODUCTS 300	/* more matching products: the broad plan */
 
-static struct db_stmt q_exact = DB_STMT(DB_REPLICA,
-	"SELECT o.order_no, o.status, o.pay_amount, o.created_at, u.name"
-	" FROM orders o JOIN users u ON u.id = o.user_id"
-	" WHERE o.order_no = ?");
-static struct db_stmt q_prefix = DB_STMT(DB_REPLICA,
-	"SELECT o.order_no, o.status, o.pay_amount, o.created_at, u.name"
-	" FROM orders o JOIN users u ON u.id = o.user_id"
-	" WHERE o.order_no LIKE CONCAT(?, '%') ORDER BY o.order_no LIMIT 50");
-static struct db_stmt q_latest = DB_STMT(DB_REPLICA,
-	"SELECT o.order_no, o.status, o.pay_amount, o.created_at, u.name"
-	" FROM orders o JOIN users u ON u.id = o.user_id"
-	" ORDER BY o.created_at DESC, o.id DESC LIMIT 50");
+enum mode { M_LATEST, M_ORDER, M_PREFIX, M_PHONE, M_TAIL, M_USER, M_PRODUCT };
+
+static const char *const mode_labels[] = {
+	"最新订单", "订单号", "订单号前缀", "手机号", "手机尾号", "用户 ID", "商品名称",
+};
+
+/* What the request asks for, validated. */
+struct search {
+	enum mode mode;
+	const char *q;			/* as typed */
+	const char *value;		/* what the mode searches for */
+	long long user_id;
+	char statuses[128];		/* "paid,pending" for FIND_IN_SET */
+	const char *status_list[8];
+	int nstatus;
+	char from[20], to[20];		/* "YYYY-MM-DD HH:MM:SS" or "" */
+	long long min, max;		/* fen, -1: none */
+	const char *carrier;
+	char after_at[20];		/* keyset: created_at and id ... */
+	long long after_id;
+	const char *after_no;		/* ... or the order number */
+	char *product_ids;		/* JSON array of product ids (narrow plan) */
+	int broad;			/* product term matches many products */
+	char like[420];			/* the product term as a LIKE pattern */
+};
+
+static struct db_stmt q_products = DB_STMT(DB_REPLICA,
+	"SELECT id FROM products WHERE name LIKE ? LIMIT 301");
+
+/* --- reading the request ----------------------------------------------- */
+
+static int
+all_digits(const char *s, size_t *n)
+{
+	*n = strlen(s);
+	return *n > 0 && strspn(s, "0123456789") == *n;
+}
+
+/* user_ref: "u123", "uid:123", "uid 123", "用户123" -> 123 */
+static int
+user_ref(const char *q, long long *id)
+{
+	const char *p = NULL;
+	size_t n;
+
+	if (q[0] == 'u' || q[0] == 'U')
+		p = q + 1;
+	if (strncasecmp(q, "uid", 3) == 0)
+		p = q + 3;
+	if (strncmp(q, "用户", 6) == 0)
+		p = q + 6;
+	if (p == NULL)
+		return 0;
+	while (*p == ':' || *p == ' ' || *p == '#')
+		p++;
+	return all_digits(p, &n) && n <= 12 && parse_i64(p, n, id) == 0;
+}
+
+static void
+recognise(struct search *s)
+{
+	size_t n;
+	const char *q = s->q;
+
+	if (q == NULL) {
+		s->mode = M_LATEST;
+		return;
+	}
+	if (all_digits(q, &n)) {
+		if (n == 11 && q[0] == '1' && q[1] >= '3' && q[1] <= '9')
+			s->mode = M_PHONE;
+		else if (n == 4)
+			s->mode = M_TAIL;
+		else if (n >= 16)
+			s->mode = M_ORDER;
+		else if (n >= 6)
+			s->mode = M_PREFIX;
+		else {
+			s->mode = M_USER;
+			parse_i64(q, n, &s->user_id);
+		}
+	} else if (user_ref(q, &s->user_id))
+		s->mode = M_USER;
+	else
+		s->mode = M_PRODUCT;
+	s->value = q;
+}
+
+static int
+num(const char *s, size_t at, size_t len)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = at; i < at + len; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* parse_time: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" into "YYYY-MM-DD HH:MM:SS";
+ * a bare date is the start of the day, or its end when end is set. */
+static int
+parse_time(const char *in, int end, char out[20])
+{
+	static const char shape[] = "dddd-dd-dd dd:dd";
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	size_t n = strlen(in), i;
+	unsigned y, mo, d, h = end ? 23 : 0, mi = end ? 59 : 0;
+
+	if (n != 10 && n != 16)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (shape[i] == 'd' ? in[i] < '0' || in[i] > '9' : in[i] != shape[i])
+			return -1;
+	y = (unsigned)num(in, 0, 4);
+	mo = (unsigned)num(in, 5, 2);
+	d = (unsigned)num(in, 8, 2);
+	if (n == 16) {
+		h = (unsigned)num(in, 11, 2);
+		mi = (unsigned)num(in, 14, 2);
+	}
+	if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ||
+	    h > 23 || mi > 59)
+		return -1;
+	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", y % 10000, mo % 100, d % 100,
+	    h % 100, mi % 100, end ? 59u : 0u);
+	return 0;
+}
+
+/* parse_yuan: "12", "12.3", "12.34" into fen. */
+static int
+parse_yuan(const char *in, long long *fen)
+{
+	const char *dot = strchr(in, '.');
+	size_t ni = dot ? (size_t)(dot - in) : strlen(in), nf = dot ? strlen(dot + 1) : 0;
+	long long whole, frac = 0;
+
+	if (ni == 0 || ni > 11 || strspn(in, "0123456789") != ni ||
+	    parse_i64(in, ni, &whole) < 0)
+		return -1;
+	if (dot) {
+		if (nf == 0 || nf > 2 || strspn(dot + 1, "0123456789") != nf)
+			return -1;
+		frac = strtoll(dot + 1, NULL, 10) * (nf == 1 ? 10 : 1);
+	}
+	*fen = whole * 100 + frac;
+	return 0;
+}
+
+/* parse_after: "YYYYMMDDHHMMSS-ID" (time order) or an order number. */
+static int
+parse_after(struct search *s, const char *in)
+{
+	size_t n = strlen(in);
+
+	if (s->mode == M_PREFIX) {
+		if (!order_no_valid(in))
+			return -1;
+		s->after_no = in;
+		return 0;
+	}
+	if (n < 16 || n > 35 || in[14] != '-' || strspn(in, "0123456789") != 14 ||
+	    !all_digits(in + 15, &n) || parse_i64(in + 15, n, &s->after_id) < 0)
+		return -1;
+	snprintf(s->after_at, sizeof(s->after_at), "%.4s-%.2s-%.2s %.2s:%.2s:%.2s",
+	    in, in + 4, in + 6, in + 8, in + 10, in + 12);
+	return 0;
+}
+
+static void
+like_pattern(struct search *s)
+{
+	const char *p;
+	size_t o = 0;
+
+	s->like[o++] = '%';
+	for (p = s->q; *p && o < sizeof(s->like) - 3; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			s->like[o++] = '\\';
+		s->like[o++] = *p;
+	}
+	s->like[o++] = '%';
+	s->like[o] = '\0';
+}
+
+/* read_params: fill s; field messages go to errs. */
+static void
+read_params(struct req *r, struct search *s, json_object *m, json_object *errs)
+{
+	const char *v, *st[9];
+	int n, i, rc;
+
+	memset(s, 0, sizeof(*s));
+	s->min = s->max = -1;
+	rc = req_str(r, "q", 200, &s->q);
+	m_str(m, "q", rc == REQ_BAD ? req_get(r, "q") : s->q ? s->q : "");
+	if (rc == REQ_BAD)
+		m_str(errs, "q", "最多 200 个字。At most 200 characters.");
+	recognise(s);
+
+	n = req_all(r, "status", st, 8);
+	if (n < 0)
+		m_str(errs, "status", "最多选 8 个状态。At most 8 statuses.");
+	for (i = 0; i < n; i++) {
+		if (!label_known(order_statuses, st[i])) {
+			m_str(errs, "status", "没有这个订单状态。Unknown status.");
+			break;
+		}
+		if (!strstr(s->statuses, st[i])) {
+			snprintf(s->statuses + strlen(s->statuses),
+			    sizeof(s->statuses) - strlen(s->statuses), "%s%s",
+			    s->nstatus ? "," : "", st[i]);
+			s->status_list[s->nstatus++] = st[i];
+		}
+	}
+	if ((rc = req_str(r, "from", 16, &v)) == REQ_BAD ||
+	    (rc == REQ_OK && parse_time(v, 0, s->from) < 0))
+		m_str(errs, "from", "日期格式：2026-11-23 或 2026-11-23 08:30");
+	m_str(m, "from", req_get(r, "from") ? req_get(r, "from") : "");
+	if ((rc = req_str(r, "to", 16, &v)) == REQ_BAD ||
+	    (rc == REQ_OK && parse_time(v, 1, s->to) < 0))
+		m_str(errs, "to", "日期格式：2026-11-23 或 2026-11-23 18:00");
+	m_str(m, "to", req_get(r, "to") ? req_get(r, "to") : "");
+	if (s->from[0] && s->to[0] && strcmp(s->from, s->to) > 0 &&
+	    !json_object_object_get_ex(errs, "to", NULL))
+		m_str(errs, "to", "结束时间早于开始时间。The range is inverted.");
+	if ((rc = req_str(r, "min", 16, &v)) == REQ_BAD ||
+	    (rc == REQ_OK && parse_yuan(v, &s->min) < 0))
+		m_str(errs, "min", "金额格式：如 99 或 99.50");
+	m_str(m, "min", req_get(r, "min") ? req_get(r, "min") : "");
+	if ((rc = req_str(r, "max", 16, &v)) == REQ_BAD ||
+	    (rc == REQ_OK && parse_yuan(v, &s->max) < 0))
+		m_str(errs, "max", "金额格式：如 99 或 99.50");
+	m_str(m, "max", req_get(r, "max") ? req_get(r, "max") : "");
+	if (s->min >= 0 && s->max >= 0 && s->min > s->max &&
+	    !json_object_object_get_ex(errs, "max", NULL))
+		m_str(errs, "max", "最高金额小于最低金额。The range is inverted.");
+	if ((rc = req_str(r, "carrier", 8, &s->carrier)) == REQ_BAD ||
+	    (rc == REQ_OK && !label_known(carriers, s->carrier)))
+		m_str(errs, "carrier", "没有这个快递公司。Unknown carrier.");
+
+	if (s->mode == M_TAIL && !s->nstatus && !s->from[0] && !s->to[0] &&
+	    s->min < 0 && s->max < 0 && !s->carrier)
+		m_str(errs, "q", "按手机尾号搜索时，请再加一个条件（时间、状态、金额或快递）。"
+		    "Add another filter to search by the last four digits.");
+	if (s->mode == M_PRODUCT && s->q && utf8_len(s->q, strlen(s->q)) < 2)
+		m_str(errs, "q", "商品名称至少输入 2 个字。Enter at least 2 characters.");
+	if (s->mode == M_USER && (s->user_id <= 0))
+		m_str(errs, "q", "用户 ID 不正确。Not a user id.");
+	if ((rc = req_str(r, "after", 40, &v)) == REQ_BAD ||
+	    (rc == REQ_OK && parse_after(s, v) < 0))
+		m_str(errs, "after", "分页参数不正确，请从第一页开始。Bad page cursor.");
+}
+
+/* --- composing the statement ------------------------------------------- */
+
+/* filters: the conditions every mode shares, on the orders alias o. */
+static void
+filters(struct db_query *d, const struct search *s, int keyset)
+{
+	if (s->nstatus) {
+		dbq_sql(d, " AND FIND_IN_SET(o.status, ?)");
+		dbq_arg(d, DB_STR(s->statuses));
+	}
+	if (s->from[0]) {
+		dbq_sql(d, " AND o.created_at >= ?");
+		dbq_arg(d, DB_STR(s->from));
+	}
+	if (s->to[0]) {
+		dbq_sql(d, " AND o.created_at <= ?");
+		dbq_arg(d, DB_STR(s->to));
+	}
+	if (s->min >= 0) {
+		dbq_sql(d, " AND o.pay_amount >= ?");
+		dbq_arg(d, DB_INT(s->min));
+	}
+	if (s->max >= 0) {
+		dbq_sql(d, " AND o.pay_amount <= ?");
+		dbq_arg(d, DB_INT(s->max));
+	}
+	if (s->carrier) {
+		dbq_sql(d, " AND EXISTS (SELECT 1 FROM shipments sh"
+		    " WHERE sh.order_id = o.id AND sh.carrier = ?)");
+		dbq_arg(d, DB_STR(s->carrier));
+	}
+	if (keyset && s->after_no) {
+		dbq_sql(d, " AND o.order_no < ?");
+		dbq_arg(d, DB_STR(s->after_no));
+	} else if (keyset && s->after_at[0]) {
+		dbq_sql(d, " AND o.created_at <= ? AND (o.created_at < ? OR o.id < ?)");
+		dbq_arg(d, DB_STR(s->after_at));
+		dbq_arg(d, DB_STR(s->after_at));
+		dbq_arg(d, DB_INT(s->after_id));
+	}
+}
+
+/* matches: "FROM ... WHERE ..." selecting o.id and o.created_at (and
+ * o.order_no) of the orders the mode finds, filtered. */
+static void
+matches(struct db_query *d, const struct search *s, int keyset)
+{
+	switch (s->mode) {
+	case M_LATEST:
+		dbq_sql(d, " FROM orders o WHERE 1");
+		break;
+	case M_ORDER:
+		dbq_sql(d, " FROM orders o WHERE o.order_no = ?");
+		dbq_arg(d, DB_STR(s->value));
+		break;
+	case M_PREFIX:
+		dbq_sql(d, " FROM orders o WHERE o.order_no LIKE CONCAT(?, '%')");
+		dbq_arg(d, DB_STR(s->value));
+		break;
+	case M_PHONE:
+		/* the receiver's phone, or the phone of the customer's account */
+		dbq_sql(d, " FROM ((SELECT o.id, o.created_at FROM orders o"
+		    " WHERE o.receiver_phone = ?");
+		dbq_arg(d, DB_STR(s->value));
+		filters(d, s, keyset);
+		dbq_sql(d, ") UNION (SELECT o.id, o.created_at FROM users u"
+		    " JOIN orders o ON o.user_id = u.id WHERE u.phone = ?");
+		dbq_arg(d, DB_STR(s->value));
+		filters(d, s, keyset);
+		dbq_sql(d, ")) o WHERE 1");
+		return;
+	case M_TAIL:
+		dbq_sql(d, " FROM orders o WHERE o.receiver_phone LIKE CONCAT('%', ?)");
+		dbq_arg(d, DB_STR(s->value));
+		break;
+	case M_USER:
+		dbq_sql(d, " FROM orders o WHERE o.user_id = ?");
+		dbq_arg(d, DB_INT(s->user_id));
+		break;
+	case M_PRODUCT:
+		if (s->broad) {
+			dbq_sql(d, " FROM orders o WHERE EXISTS (SELECT 1 FROM order_items oi"
+			    " JOIN products p ON p.id = oi.product_id"
+			    " WHERE oi.order_id = o.id AND p.name LIKE ?)");
+			dbq_arg(d, DB_STR(s->like));
+		} else {
+			dbq_sql(d, " FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED"
+			    " PATH '$')) p STRAIGHT_JOIN order_items oi ON oi.product_id = p.pid"
+			    " STRAIGHT_JOIN orders o ON o.id = oi.order_id WHERE 1");
+			dbq_arg(d, DB_STR(s->product_ids));
+		}
+		break;
+	}
+	filters(d, s, keyset);
+}
+
+static void
+page_query(struct db_query *d, const struct search *s)
+{
+	dbq_init(d, DB_REPLICA);
+	dbq_sql(d, "SELECT o.id, o.order_no, o.status, o.pay_amount,"
+	    " DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), u.name, o.receiver_phone,"
+	    " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
+	    " ORDER BY oi.id LIMIT 1), DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')"
+	    " FROM (SELECT ");
+	/* only the products-first plan can meet an order twice */
+	dbq_sql(d, s->mode == M_PRODUCT && !s->broad ? "DISTINCT o.id, o.created_at" :
+	    "o.id, o.created_at");
+	if (s->mode == M_PREFIX)
+		dbq_sql(d, ", o.order_no");
+	matches(d, s, 1);
+	dbq_sql(d, s->mode == M_PREFIX ? " ORDER BY o.order_no DESC LIMIT 51" :
+	    " ORDER BY o.created_at DESC, o.id DESC LIMIT 51");
+	dbq_sql(d, ") k JOIN orders o ON o.id = k.id LEFT JOIN users u ON u.id = o.user_id");
+	dbq_sql(d, s->mode == M_PREFIX ? " ORDER BY o.order_no DESC" :
+	    " ORDER BY o.created_at DESC, o.id DESC");
+}
+
+static void
+count_query(struct db_query *d, const struct search *s)
+{
+	dbq_init(d, DB_REPLICA);
+	dbq_sql(d, s->mode == M_PRODUCT && !s->broad ?
+	    "SELECT COUNT(*) FROM (SELECT DISTINCT o.id" : "SELECT COUNT(*) FROM (SELECT o.id");
+	matches(d, s, 0);
+	dbq_sql(d, " LIMIT 1001) c");
+}
+
+/* product_plan: find the matching products; a few go to the query as a
+ * JSON list, many switch to the broad plan.  0, or 1 when nothing matches. */
+static int
+product_plan(struct req *r, struct search *s, int *rc)
+{
+	struct db_res res;
+	struct buf ids = { 0 };
+
+	like_pattern(s);
+	if ((*rc = DB_EXEC(&r->arena, &q_products, &res, DB_STR(s->like))) != DB_OK)
+		return 0;
+	if (res.rows > NARROW_PRODUCTS)
+		s->broad = 1;
+	else {
+		buf_putc(&ids, '[');
+		while (db_next(&res))
+			buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", db_str(&res, 0));
+		buf_putc(&ids, ']');
+		s->product_ids = arena_strdup(&r->arena, ids.p);
+		buf_free(&ids);
+	}
+	db_done(&res);
+	return res.rows == 0;
+}
+
+/* --- the page ------------------------------------------------------------ */
+
+/* search_url: this search with its filters as typed, from the page after
+ * `after` (NULL: the first page). */
+static const char *
+search_url(struct req *r, const struct search *s, const char *after)
+{
+	struct buf b = { 0 };
+	const char *v;
+	char *u;
+	int i;
+
+	buf_puts(&b, url_for(&r->arena, "/search?q=%s", s->q ? s->q : ""));
+	for (i = 0; i < s->nstatus; i++)
+		buf_puts(&b, url_for(&r->arena, "&status=%s", s->status_list[i]));
+	if (s->from[0] && (v = req_get(r, "from")))
+		buf_puts(&b, url_for(&r->arena, "&from=%s", v));
+	if (s->to[0] && (v = req_get(r, "to")))
+		buf_puts(&b, url_for(&r->arena, "&to=%s", v));
+	if (s->min >= 0 && (v = req_get(r, "min")))
+		buf_puts(&b, url_for(&r->arena, "&min=%s", v));
+	if (s->max >= 0 && (v = req_get(r, "max")))
+		buf_puts(&b, url_for(&r->arena, "&max=%s", v));
+	if (s->carrier)
+		buf_puts(&b, url_for(&r->arena, "&carrier=%s", s->carrier));
+	if (after)
+		buf_puts(&b, url_for(&r->arena, "&after=%s", after));
+	u = arena_strdup(&r->arena, b.p);
+	buf_free(&b);
+	return u;
+}
+
+static void
+choices(struct req *r, json_object *m, const struct search *s)
+{
+	json_object *arr = m_add(m, "statuses", m_arr());
+	const struct label *l;
+	int i;
+
+	for (l = order_statuses; l->code; l++) {
+		json_object *e = m_push(arr, m_obj());
+		int on = 0;
+
+		for (i = 0; i < s->nstatus; i++)
+			on |= strcmp(s->status_list[i], l->code) == 0;
+		m_str(e, "code", l->code);
+		m_str(e, "label", l->label);
+		m_bool(e, "checked", on);
+	}
+	arr = m_add(m, "carriers", m_arr());
+	for (l = carriers; l->code; l++) {
+		json_object *e = m_push(arr, m_obj());
+
+		m_str(e, "code", l->code);
+		m_str(e, "label", l->label);
+		m_bool(e, "selected", s->carrier && strcmp(s->carrier, l->code) == 0);
+	}
+	(void)r;
+}
 
 static void
 page_search(struct req *r)
 {
-	json_object *m = m_obj(), *rows, *errs;
+	json_object *m = m_obj(), *errs = m_obj(), *rows;
+	struct search s;
+	struct db_query d;
 	struct db_res res;
-	const char *q = NULL;
-	int rc;
+	long long count = 0;
+	const char *last_after = NULL;
+	int rc = DB_OK, none = 0, n = 0;
 
 	m_str(m, "title", "订单搜索");
 	m_str(m, "nav", "search");
-	rc = req_str(r, "q", 200, &q);
-	m_str(m, "q", q ? q : "");
-	if (rc == REQ_BAD || (q && !order_no_valid(q))) {
-		errs = m_obj();
-		m_str(errs, "q", rc == REQ_BAD ? "最多 200 个字符 At most 200 characters" :
-		    "请输入订单号（至少 6 位）Enter an order number (6+ characters)");
+	read_params(r, &s, m, errs);
+	choices(r, m, &s);
+	m_str(m, "mode", (const char *[]){ "latest", "order", "prefix", "phone",
+	    "phone_tail", "user", "product" }[s.mode]);
+	m_str(m, "mode_label", mode_labels[s.mode]);
+	if (json_object_object_length(errs)) {
 		page_bad_input(r, "search", m, errs);
 		return;
 	}
-	if (q == NULL)
-		rc = db_exec(&r->arena, &q_latest, &res, 0, NULL);
-	else if (strlen(q) >= 16)
-		rc = DB_EXEC(&r->arena, &q_exact, &res, DB_STR(q));
-	else
-		rc = DB_EXEC(&r->arena, &q_prefix, &res, DB_STR(q));
+	json_object_put(errs);
+
+	if (s.mode == M_PRODUCT)
+		none = product_plan(r, &s, &rc);
+	if (rc == DB_OK && !none) {
+		count_query(&d, &s);
+		if ((rc = dbq_exec(&r->arena, &d, &res)) == DB_OK && db_next(&res))
+			count = db_int(&res, 0);
+		db_done(&res);
+	}
+	rows = m_add(m, "rows", m_arr());
+	if (rc == DB_OK && !none) {
+		page_query(&d, &s);
+		rc = dbq_exec(&r->arena, &d, &res);
+	}
 	if (rc != DB_OK) {
 		json_object_put(m);
 		page_db_error(r, rc);
 		return;
 	}
-	rows = m_add(m, "rows", m_arr());
-	while (db_next(&res)) {
-		json_object *row = m_push(rows, m_obj());
-		const struct label *st = label_of(order_statuses, db_str(&res, 1));
+	while (!none && db_next(&res)) {
+		json_object *row;
+		const struct label *st = label_of(order_statuses, db_str(&res, 2));
 
-		m_str(row, "order_no", db_str(&res, 0));
-		m_str(row, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 0)));
+		if (++n > PAGE_ROWS)
+			break;
+		row = m_push(rows, m_obj());
+		m_str(row, "order_no", db_str(&res, 1));
+		m_str(row, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 1)));
 		m_str(row, "status", st->code);
 		m_str(row, "status_label", st->label);
 		m_str(row, "status_tone", st->tone);
-		m_str(row, "amount", yuan(&r->arena, db_int(&res, 2)));
-		m_str(row, "created_at", db_str(&res, 3));
-		m_str(row, "user", db_str(&res, 4));
+		m_str(row, "amount", yuan(&r->arena, db_int(&res, 3)));
+		m_str(row, "created_at", db_str(&res, 4));
+		m_str(row, "user", db_str(&res, 5));
+		m_str(row, "phone", mask_phone(&r->arena, db_str(&res, 6)));
+		m_str(row, "item", db_str(&res, 7));
+		last_after = s.mode == M_PREFIX ? db_str(&res, 1) :
+		    arena_printf(&r->arena, "%s-%s", db_str(&res, 8), db_str(&res, 0));
 	}
-	m_int(m, "count", (long long)res.rows);
-	m_bool(m, "none", res.rows == 0);
+	m_opt(m, "next", "has_next", n > PAGE_ROWS ? search_url(r, &s, last_after) : NULL);
 	db_done(&res);
+	m_int(m, "count", count > COUNT_CAP ? COUNT_CAP : count);
+	m_bool(m, "count_more", count > COUNT_CAP);
+	m_str(m, "count_label", count > COUNT_CAP ? "1,000+" :
+	    arena_printf(&r->arena, "%lld", count));
+	m_bool(m, "none", json_object_array_length(rows) == 0);
+	m_bool(m, "paged", s.after_at[0] || s.after_no);
+	if (s.after_at[0] || s.after_no)
+		m_str(m, "first", search_url(r, &s, NULL));
 	resp_page(r, 200, "search", m);
 }
 

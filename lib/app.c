@@ -202,22 +202,24 @@ cfg_complaint(const char *file, int line, const char *msg)
 		fprintf(stderr, "%s: %s\n", file, msg);
 }
 
+/* print_routes: "program METHOD pattern perm[+perm...]" a line, for tests
+ * and for admins wondering who may open what. */
 static void
 print_routes(const char *name, const struct route *routes)
 {
 	const struct route *rt;
-	int i;
+	int i, n;
 
 	for (rt = routes; rt->method; rt++) {
-		const char *perm = "public";
-
-		if (rt->perm == AUTH_ANY)
-			perm = "any";
-		else if (rt->perm != AUTH_PUBLIC)
-			for (i = 0; i < PERM_COUNT; i++)
-				if (rt->perm == (1L << i))
-					perm = perm_names[i];
-		printf("%s %s %s %s\n", name, rt->method, rt->pattern, perm);
+		printf("%s %s %s ", name, rt->method, rt->pattern);
+		if (rt->perm == AUTH_PUBLIC)
+			fputs("public", stdout);
+		else if (rt->perm == AUTH_ANY)
+			fputs("any", stdout);
+		for (i = 0, n = 0; rt->perm > 0 && i < PERM_COUNT; i++)
+			if (rt->perm & (1L << i))
+				printf("%s%s", n++ ? "+" : "", perm_names[i]);
+		putchar('\n');
 	}
 }
 

@@ -35,9 +35,20 @@ static struct conn conns[DB_N] = {
 static struct db_stmt *registry;	/* every statement ever prepared */
 
 /* The cache of composed statements (db_cached): small and bounded. */
-#define CACHE_MAX 256
+#define CACHE_MAX 512
 static struct db_stmt *cache[CACHE_MAX];
+static unsigned long cache_hash[CACHE_MAX];
 static size_t ncache;
+
+static unsigned long
+fnv1a(const char *s)
+{
+	unsigned long h = 2166136261UL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619UL;
+	return h;
+}
 
 static const struct cfg_db *
 conf_of(enum db_which w)
@@ -251,7 +262,7 @@ int
 db_exec(struct arena *a, struct db_stmt *q, struct db_res *res,
     size_t nargs, const struct db_arg *args)
 {
-	MYSQL_BIND pb[32];
+	MYSQL_BIND pb[DB_MAX_ARGS];
 	MYSQL_BIND *rb;
 	MYSQL_RES *meta;
 	unsigned i;
@@ -402,14 +413,16 @@ db_one(struct arena *a, struct db_stmt *q, struct db_res *res,
 struct db_stmt *
 db_cached(enum db_which which, const char *sql)
 {
-	size_t i;
+	unsigned long h = fnv1a(sql) ^ (unsigned long)which;
 	struct db_stmt *q;
+	size_t i;
 
 	for (i = 0; i < ncache; i++)
-		if (cache[i]->db == which && strcmp(cache[i]->sql, sql) == 0)
+		if (cache_hash[i] == h && cache[i]->db == which &&
+		    strcmp(cache[i]->sql, sql) == 0)
 			return cache[i];
 	if (ncache == CACHE_MAX) {
-		/* Full: evict the oldest.  Composed statements come from a
+		/* Full: retarget the oldest.  Composed statements come from a
 		 * fixed set of fragments, so this means a bug elsewhere. */
 		log_ev(LOG_WARN, NULL, "db_cache_full", "size=%d", CACHE_MAX);
 		q = cache[0];
@@ -417,19 +430,63 @@ db_cached(enum db_which which, const char *sql)
 			mysql_stmt_close(q->st);
 		q->st = NULL;
 		memmove(cache, cache + 1, (CACHE_MAX - 1) * sizeof(*cache));
+		memmove(cache_hash, cache_hash + 1, (CACHE_MAX - 1) * sizeof(*cache_hash));
 		ncache--;
-		/* still linked in the registry: keep it alive, retarget it */
-		free((char *)q->sql);
-		q->sql = xstrdup(sql);
-		q->db = which;
-		cache[ncache++] = q;
-		return q;
+		free((char *)q->sql);	/* still in the registry: keep the struct */
+	} else {
+		q = xcalloc(1, sizeof(*q));
 	}
-	q = xcalloc(1, sizeof(*q));
 	q->db = which;
 	q->sql = xstrdup(sql);
+	cache_hash[ncache] = h;
 	cache[ncache++] = q;
 	return q;
+}
+
+void
+dbq_init(struct db_query *q, enum db_which which)
+{
+	q->db = which;
+	q->len = 0;
+	q->sql[0] = '\0';
+	q->nargs = 0;
+	q->overflow = 0;
+}
+
+void
+dbq_sql(struct db_query *q, const char *fragment)
+{
+	size_t n = strlen(fragment);
+
+	if (q->len + n >= sizeof(q->sql)) {
+		q->overflow = 1;
+		return;
+	}
+	memcpy(q->sql + q->len, fragment, n + 1);
+	q->len += n;
+}
+
+void
+dbq_arg(struct db_query *q, struct db_arg arg)
+{
+	if (q->nargs == DB_MAX_ARGS) {
+		q->overflow = 1;
+		return;
+	}
+	q->args[q->nargs++] = arg;
+}
+
+int
+dbq_exec(struct arena *a, struct db_query *q, struct db_res *res)
+{
+	if (q->overflow) {
+		log_ev(LOG_ERROR, NULL, "db_error", "error=%s sql=%.60s",
+		    "composed statement too long", q->sql);
+		if (res)
+			memset(res, 0, sizeof(*res));
+		return DB_FAIL;
+	}
+	return db_exec(a, db_cached(q->db, q->sql), res, q->nargs, q->args);
 }
 
 int

@@ -110,6 +110,27 @@ int db_one(struct arena *a, struct db_stmt *q, struct db_res *res,
  * connection like a static one. */
 struct db_stmt *db_cached(enum db_which which, const char *sql);
 
+/* A statement composed at run time from constant fragments, with its
+ * arguments (search filters, queue filters).  dbq_exec runs it through
+ * db_cached, so each distinct shape is prepared once per connection. */
+#define DB_MAX_ARGS 32
+
+struct db_query {
+	enum db_which db;
+	char sql[4096];
+	size_t len;
+	struct db_arg args[DB_MAX_ARGS];
+	size_t nargs;
+	int overflow;
+};
+
+void dbq_init(struct db_query *q, enum db_which which);
+/* dbq_sql: append a constant fragment of SQL, never request data. */
+void dbq_sql(struct db_query *q, const char *fragment);
+/* dbq_arg: append one argument for the next '?'. */
+void dbq_arg(struct db_query *q, struct db_arg arg);
+int dbq_exec(struct arena *a, struct db_query *q, struct db_res *res);
+
 /* Transactions on one connection: begin, then commit or rollback. */
 int db_begin(enum db_which which);
 int db_commit(enum db_which which);

@@ -51,6 +51,13 @@ m_bool(json_object *o, const char *key, int v)
 		m_add(o, key, json_object_new_boolean(1));
 }
 
+void
+m_opt(json_object *o, const char *key, const char *has, const char *v)
+{
+	m_str(o, key, v);
+	m_bool(o, has, v && *v);
+}
+
 json_object *
 m_push(json_object *arr, json_object *v)
 {

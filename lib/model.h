@@ -23,6 +23,9 @@ void m_int(json_object *o, const char *key, long long v);
 /* m_bool: true, or nothing at all when false (templates have no else);
  * JSON clients see the key only when it is true. */
 void m_bool(json_object *o, const char *key, int v);
+/* m_opt: the string v under key, and the boolean has (for templates) when
+ * v is not empty. */
+void m_opt(json_object *o, const char *key, const char *has, const char *v);
 /* m_push: append v (taken over) to an array; returns v. */
 json_object *m_push(json_object *arr, json_object *v);
 /* m_get: a string member of o, or NULL. */

@@ -297,6 +297,15 @@ page_bad_input(struct req *r, const char *tpl, json_object *model,
 		resp_json(r, 400, m);
 		return;
 	}
+	/* templates see each message as err_<field>.message */
+	json_object_object_foreach(errors, field, msg) {
+		char key[80];
+		json_object *e = m_obj();
+
+		snprintf(key, sizeof(key), "err_%s", field);
+		m_str(e, "message", json_object_get_string(msg));
+		json_object_object_add(model, key, e);
+	}
 	m_add(model, "errors", errors);
 	resp_page(r, 400, tpl, model);
 }

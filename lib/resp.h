@@ -47,9 +47,11 @@ void page_error(struct req *r, int status, const char *title,
 /* page_db_error: the answer to a failed db call: 503 when the database is
  * down or too slow, 409 on a conflicting write, 500 otherwise. */
 void page_db_error(struct req *r, int rc);
-/* page_bad_input: 400 with field messages; model (taken over) is the
- * page's own model with "errors" added, re-rendered with tpl so the form
- * keeps what was typed. */
+/* page_bad_input: 400 with field messages (errors: field -> message);
+ * model (taken over) is the page's own model, re-rendered with tpl so the
+ * form keeps what was typed; the template shows each message as
+ * {{#err_FIELD}}{{message}}{{/err_FIELD}}.  JSON clients get
+ * {"error": {..., "fields": errors}}. */
 void page_bad_input(struct req *r, const char *tpl, json_object *model,
     json_object *errors);
 /* resp_send: write the response out; called once by the accept loop. */

@@ -62,8 +62,6 @@ put(TemplateDictionary *d, const char *key, json_object *v)
 
 		d->SetValueWithoutCopy(key,
 		    TemplateString(json_object_get_string(v), (size_t)len));
-		if (len)
-			d->ShowSection(key);
 		break;
 	}
 	case json_type_object:

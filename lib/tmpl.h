@@ -6,10 +6,15 @@
  *   object  -> a section shown once, with the object's keys inside
  *   array   -> a repeated section, one dictionary per element (scalars
  *              appear as {{value}})
- *   string  -> a value; a non-empty string also shows the section of the
- *              same name, so {{#paid_at}}...{{paid_at}}...{{/paid_at}} works
+ *   string  -> a value (never a section: see below)
  *   true    -> shows the section; false and null -> nothing
  *   number  -> a value
+ * A section name is looked up in enclosing dictionaries too, so an object
+ * without key X inside a model that has a section X would show the outer
+ * one.  That is why strings never make sections: what a template shows
+ * conditionally is a boolean or an object, named for what it means
+ * (has_remark, errors as err_<field>).
+ *
  * The frame (title, signed-in agent, banners) fills the layout's own
  * dictionary; included templates do not see it, so page values and layout
  * values never mix.  Values every template may use (static URL, CSRF token)

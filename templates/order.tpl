@@ -1,50 +1,228 @@
 {{%AUTOESCAPE context="HTML"}}<section class="card order-head">
   <div class="order-title">
     <h1>订单 <span class="mono" id="order-no">{{order_no}}</span></h1>
+    <button type="button" class="copy" data-copy="#order-no" title="复制订单号">复制</button>
     <span class="badge badge-{{status_tone}}">{{status_label}}</span>
+    <span class="muted">{{channel}} · {{warehouse}} 仓</span>
   </div>
-  <dl class="facts">
-    <div><dt>用户</dt><dd>{{user}}</dd></div>
-    <div><dt>应付</dt><dd>¥{{pay_amount}}</dd></div>
-    <div><dt>实付</dt><dd>¥{{paid_amount}}</dd></div>
-    <div><dt>已退</dt><dd>¥{{refunded_amount}}</dd></div>
-    <div><dt>下单</dt><dd class="time">{{created_at}}</dd></div>
-    <div><dt>付款</dt><dd class="time">{{paid_at}}</dd></div>
-    <div><dt>发货</dt><dd class="time">{{shipped_at}}</dd></div>
-    <div><dt>签收</dt><dd class="time">{{delivered_at}}</dd></div>
-  </dl>
-{{#remark}}<p class="remark">买家留言：{{remark}}</p>{{/remark}}
+{{#totals_mismatch}}
+  <p class="alert warn">金额对不上：商品小计、优惠、运费与应付金额不一致，请核实价格。</p>
+{{/totals_mismatch}}
+{{#revealed}}
+  <p class="alert info">已显示完整个人信息：仅本次页面有效，查看记录已写入审计日志。</p>
+{{/revealed}}
+  <div class="head-grid">
+    <dl class="facts">
+      <div><dt>商品金额</dt><dd class="num">¥{{goods_amount}}</dd></div>
+      <div><dt>活动优惠</dt><dd class="num">−¥{{discount_amount}}</dd></div>
+      <div><dt>优惠券</dt><dd class="num">−¥{{coupon_amount}}</dd></div>
+      <div><dt>运费</dt><dd class="num">¥{{shipping_fee}}</dd></div>
+      <div><dt>应付</dt><dd class="num strong">¥{{pay_amount}}</dd></div>
+      <div><dt>实付</dt><dd class="num">¥{{paid_amount}}</dd></div>
+      <div><dt>已退</dt><dd class="num">¥{{refunded_amount}}</dd></div>
+    </dl>
+    <dl class="facts">
+      <div><dt>下单</dt><dd class="time">{{created_at}}</dd></div>
+      <div><dt>付款</dt><dd class="time">{{paid_at}}</dd></div>
+      <div><dt>发货</dt><dd class="time">{{shipped_at}}</dd></div>
+      <div><dt>签收</dt><dd class="time">{{delivered_at}}</dd></div>
+{{#has_completed}}      <div><dt>完成</dt><dd class="time">{{completed_at}}</dd></div>
+{{/has_completed}}
+{{#has_cancelled}}      <div><dt>取消</dt><dd class="time">{{cancelled_at}}</dd></div>
+{{/has_cancelled}}
+    </dl>
+{{#receiver}}
+    <div class="receiver">
+      <h2>收货信息</h2>
+      <p><strong>{{name}}</strong> <span class="mono" id="rphone">{{phone}}</span></p>
+      <p>{{region}} <span id="raddr">{{detail}}</span></p>
+    </div>
+{{/receiver}}
+  </div>
+{{#can_reveal}}
+  <details class="reveal">
+    <summary>查看完整手机号和地址</summary>
+    <form method="post" action="{{reveal_url}}">
+      <input type="hidden" name="csrf" value="{{csrf}}">
+      <input type="hidden" name="tab" value="{{tab}}">
+      <input name="reason" required minlength="2" maxlength="200" placeholder="查看原因，例如：客户来电核对收货地址" aria-label="查看原因">
+      <button type="submit">查看（记入审计）</button>
+    </form>
+  </details>
+{{/can_reveal}}
+{{#has_remark}}
+  <p class="remark">买家留言：{{remark}}</p>
+{{/has_remark}}
+{{#has_cancel_reason}}
+  <p class="remark">取消原因：{{cancel_reason}}</p>
+{{/has_cancel_reason}}
+  <div class="actions" aria-label="当前可执行的操作">
+    <span class="muted">可执行操作</span>
+{{#actions}}
+{{#valid}}    <span class="chip{{#allowed}} ok{{/allowed}}">{{label}}</span>
+{{/valid}}
+{{/actions}}
+    <span class="muted small">不可执行：{{#actions}}{{#invalid}}<span title="{{why_not}}" class="chip off">{{label}}</span>{{/invalid}}{{/actions}}</span>
+  </div>
 </section>
+
+<nav class="tabs" aria-label="订单信息">
+{{#tabs}}  <a href="{{url}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>
+{{/tabs}}
+</nav>
+
+{{#overview}}
+<div class="overview">
+{{#customer}}
+  <section class="card customer">
+    <h2>顾客</h2>
+    <p class="who-line"><strong>{{name}}</strong> <span class="mono">{{phone}}</span> <span class="badge badge-gray">{{level}}</span></p>
+    <p class="muted">用户 ID {{id}} · 注册于 {{registered_at}}</p>
+    <dl class="counts">
+      <div><dt>订单</dt><dd>{{orders}}</dd></div>
+      <div><dt>取消</dt><dd>{{cancels}}</dd></div>
+      <div><dt>退款</dt><dd>{{refunds}}</dd></div>
+    </dl>
+    <h3>最近的其他订单</h3>
+    <table class="grid compact">
+      <tbody>
+{{#recent}}
+        <tr><td><a class="mono" href="{{url}}">{{order_no}}</a></td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td class="num">¥{{amount}}</td><td class="time">{{created_at}}</td></tr>
+{{/recent}}
+      </tbody>
+    </table>
+    <p><a href="{{search_url}}">查看该用户的全部订单 →</a></p>
+  </section>
+{{/customer}}
+  <section class="card timeline">
+    <h2>时间线</h2>
+    <ol class="tl">
+{{#timeline}}
+      <li class="tl-{{kind}}{{#console}} tl-console{{/console}}">
+        <time>{{at}}</time>
+        <div><span class="badge badge-{{actor_tone}}">{{actor_label}}</span> <span class="actor">{{actor}}</span>
+        <p>{{text}}</p></div>
+      </li>
+{{/timeline}}
+    </ol>
+  </section>
+</div>
+{{/overview}}
+
+{{#items_tab}}
 <section class="card">
   <h2>商品</h2>
   <table class="grid">
-    <thead><tr><th>SKU</th><th>商品</th><th class="num">标价</th><th class="num">成交价</th><th class="num">数量</th><th class="num">小计</th></tr></thead>
+    <thead><tr><th>SKU</th><th>商品</th><th class="num">标价</th><th class="num">成交价</th><th class="num">成交/标价</th><th class="num">数量</th><th class="num">小计</th></tr></thead>
     <tbody>
-{{#items}}
-      <tr><td class="mono">{{sku}}</td><td>{{name}} <span class="muted">{{spec}}</span></td><td class="num">¥{{list_price}}</td><td class="num">¥{{unit_price}}</td><td class="num">{{qty}}</td><td class="num">¥{{amount}}</td></tr>
-{{/items}}
+{{#rows}}
+      <tr{{#deviates}} class="flag"{{/deviates}}><td class="mono">{{sku}}</td><td>{{name}} <span class="muted">{{spec}}</span></td><td class="num">¥{{list_price}}</td><td class="num">¥{{unit_price}}</td><td class="num">{{pct}}%{{#deviates}} <span class="badge badge-red">价格异常</span>{{/deviates}}</td><td class="num">{{qty}}</td><td class="num">¥{{amount}}</td></tr>
+{{/rows}}
     </tbody>
   </table>
+  <p class="muted small">成交价低于标价 {{low_pct}}% 或高于 {{high_pct}}% 时标红。</p>
 </section>
+{{/items_tab}}
+
+{{#payments_tab}}
 <section class="card">
   <h2>支付</h2>
   <table class="grid">
-    <thead><tr><th>支付单号</th><th>渠道</th><th>交易号</th><th class="num">金额</th><th>状态</th><th>失败原因</th><th>时间</th></tr></thead>
+    <thead><tr><th>支付单号</th><th>渠道</th><th>交易号</th><th class="num">金额</th><th>状态</th><th>失败原因</th><th>发起</th><th>完成</th></tr></thead>
     <tbody>
 {{#payments}}
-      <tr><td class="mono">{{payment_no}}</td><td>{{channel}}</td><td class="mono">{{trade_no}}</td><td class="num">¥{{amount}}</td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td>{{failure_code}} {{failure_message}}</td><td class="time">{{created_at}}</td></tr>
+      <tr><td class="mono">{{payment_no}}</td><td>{{channel}}</td><td class="mono">{{trade_no}}</td><td class="num">¥{{amount}}</td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td>{{#has_failure}}<code>{{failure_code}}</code> {{failure_message}}{{/has_failure}}</td><td class="time">{{created_at}}</td><td class="time">{{paid_at}}</td></tr>
 {{/payments}}
     </tbody>
   </table>
-</section>
-<section class="card">
-  <h2>物流</h2>
+  <h2>退款</h2>
   <table class="grid">
-    <thead><tr><th>快递</th><th>运单号</th><th>仓库</th><th>状态</th><th>发货</th><th>最近轨迹</th></tr></thead>
+    <thead><tr><th>退款单号</th><th class="num">金额</th><th>原因</th><th>状态</th><th>申请</th><th>完成</th></tr></thead>
     <tbody>
-{{#shipments}}
-      <tr><td>{{carrier}}</td><td class="mono">{{tracking_no}}</td><td>{{warehouse}}</td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td class="time">{{shipped_at}}</td><td class="time">{{last_event_at}}</td></tr>
-{{/shipments}}
+{{#refunds}}
+      <tr><td class="mono">{{refund_no}}</td><td class="num">¥{{amount}}</td><td>{{reason}}</td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td class="time">{{created_at}}</td><td class="time">{{completed_at}}</td></tr>
+{{/refunds}}
     </tbody>
   </table>
 </section>
+{{/payments_tab}}
+
+{{#shipments_tab}}
+{{#parcels}}
+<section class="card parcel">
+  <h2>{{carrier}} <span class="mono">{{tracking_no}}</span> <span class="badge badge-{{status_tone}}">{{status_label}}</span></h2>
+  <p class="muted">{{warehouse}} 仓发出 · 发货 {{shipped_at}}{{#has_delivered}} · 签收 {{delivered_at}}{{/has_delivered}}{{#has_last_event}} · 最近轨迹 {{last_event_at}}（{{hours_since_event}} 小时前）{{/has_last_event}}</p>
+  <ol class="tl">
+{{#events}}
+    <li{{#problem}} class="flag"{{/problem}}><time>{{at}}</time><div><p>{{description}}</p><span class="muted small">{{location}} · {{code}}</span></div></li>
+{{/events}}
+  </ol>
+</section>
+{{/parcels}}
+{{#none}}<section class="card"><p class="empty">这个订单还没有发货，没有物流信息。</p></section>{{/none}}
+{{/shipments_tab}}
+
+{{#inventory_tab}}
+<section class="card">
+  <h2>库存（本单发货仓）</h2>
+  <table class="grid">
+    <thead><tr><th>SKU</th><th>商品</th><th>仓库</th><th class="num">在库</th><th class="num">已锁定</th><th class="num">可用</th></tr></thead>
+    <tbody>
+{{#stock}}
+      <tr{{#record}}{{#short}} class="flag"{{/short}}{{/record}}><td class="mono">{{sku}}</td><td>{{name}}</td><td>{{warehouse}}</td>{{#no_record}}<td colspan="3" class="muted">仓库中没有这个 SKU 的记录</td>{{/no_record}}{{#record}}<td class="num">{{on_hand}}</td><td class="num">{{reserved}}</td><td class="num">{{available}}{{#short}} <span class="badge badge-red">缺货</span>{{/short}}</td>{{/record}}</tr>
+{{/stock}}
+    </tbody>
+  </table>
+  <h2>本单相关的库存变动</h2>
+  <table class="grid">
+    <thead><tr><th>时间</th><th>SKU</th><th>仓库</th><th>类型</th><th class="num">数量</th></tr></thead>
+    <tbody>
+{{#moves}}
+      <tr><td class="time">{{at}}</td><td class="mono">{{sku}}</td><td>{{warehouse}}</td><td>{{kind}}</td><td class="num">{{qty}}</td></tr>
+{{/moves}}
+    </tbody>
+  </table>
+</section>
+{{/inventory_tab}}
+
+{{#coupons_tab}}
+<section class="card">
+  <h2>使用的优惠券</h2>
+  <table class="grid">
+    <thead><tr><th>券码</th><th>名称</th><th>规则</th><th>有效期</th><th class="num">抵扣</th><th>使用时间</th></tr></thead>
+    <tbody>
+{{#coupons}}
+      <tr><td class="mono">{{code}}</td><td>{{name}}</td><td>{{rule}}</td><td class="time">{{valid_from}} ~ {{valid_to}}</td><td class="num">¥{{amount}}</td><td class="time">{{used_at}}</td></tr>
+{{/coupons}}
+    </tbody>
+  </table>
+</section>
+{{/coupons_tab}}
+
+{{#activity_tab}}
+<section class="card">
+  <h2>下单前后 {{window_hours}} 小时内的用户行为</h2>
+  <table class="grid">
+    <thead><tr><th>时间</th><th>行为</th><th>详情</th><th>设备</th><th></th></tr></thead>
+    <tbody>
+{{#events}}
+      <tr{{#this_order}} class="mark"{{/this_order}}><td class="time">{{at}}</td><td>{{kind}}</td><td>{{detail}}</td><td>{{device}}</td><td>{{#this_order}}<span class="badge badge-blue">本单</span>{{/this_order}}</td></tr>
+{{/events}}
+    </tbody>
+  </table>
+</section>
+{{/activity_tab}}
+
+{{#history_tab}}
+<section class="card">
+  <h2>状态历史</h2>
+  <table class="grid">
+    <thead><tr><th>时间</th><th>变更</th><th>操作方</th><th>备注</th></tr></thead>
+    <tbody>
+{{#changes}}
+      <tr><td class="time">{{at}}</td><td>{{#has_from}}{{from}} → {{/has_from}}{{to}}</td><td>{{actor_label}} {{actor}}</td><td>{{note}}</td></tr>
+{{/changes}}
+    </tbody>
+  </table>
+</section>
+{{/history_tab}}

@@ -1,19 +1,57 @@
-{{%AUTOESCAPE context="HTML"}}<section class="card">
-  <h1>订单搜索</h1>
-  <form class="searchbox" action="{{u_search}}" method="get" role="search">
-    <input type="search" name="q" value="{{q}}" placeholder="订单号" aria-label="订单号" maxlength="200" autofocus>
-    <button type="submit">搜索</button>
+{{%AUTOESCAPE context="HTML"}}<section class="card search">
+  <form action="{{u_search}}" method="get" role="search">
+    <div class="searchbox">
+      <input type="search" name="q" value="{{q}}" maxlength="200" autofocus
+        placeholder="订单号 / 手机号 / 手机尾号 / 用户ID（u12345）/ 商品名称" aria-label="搜索订单"
+        aria-describedby="search-help">
+      <button type="submit" class="primary">搜索</button>
+    </div>
+{{#err_q}}    <p class="field-error" role="alert">{{message}}</p>
+{{/err_q}}
+    <p id="search-help" class="muted small">订单号可输入前 6 位以上；手机尾号 4 位需同时选择时间、状态、金额或快递；用户 ID 加前缀 u。</p>
+    <fieldset class="filters">
+      <legend>筛选</legend>
+      <div class="filter-row">
+        <span class="filter-label">状态</span>
+{{#statuses}}        <label class="check"><input type="checkbox" name="status" value="{{code}}"{{#checked}} checked{{/checked}}> {{label}}</label>
+{{/statuses}}
+      </div>
+{{#err_status}}      <p class="field-error">{{message}}</p>
+{{/err_status}}
+      <div class="filter-row">
+        <label>下单时间 <input name="from" value="{{from}}" placeholder="2026-11-01" size="16" maxlength="16" inputmode="numeric"></label>
+        <label>至 <input name="to" value="{{to}}" placeholder="2026-11-23 18:00" size="16" maxlength="16" inputmode="numeric"></label>
+        <label>金额 ¥<input name="min" value="{{min}}" placeholder="最低" size="8" maxlength="16" inputmode="decimal"></label>
+        <label>至 ¥<input name="max" value="{{max}}" placeholder="最高" size="8" maxlength="16" inputmode="decimal"></label>
+        <label>快递
+          <select name="carrier">
+            <option value="">全部</option>
+{{#carriers}}            <option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+{{/carriers}}
+          </select>
+        </label>
+      </div>
+{{#err_from}}      <p class="field-error">开始时间：{{message}}</p>
+{{/err_from}}{{#err_to}}      <p class="field-error">结束时间：{{message}}</p>
+{{/err_to}}{{#err_min}}      <p class="field-error">最低金额：{{message}}</p>
+{{/err_min}}{{#err_max}}      <p class="field-error">最高金额：{{message}}</p>
+{{/err_max}}{{#err_carrier}}      <p class="field-error">{{message}}</p>
+{{/err_carrier}}{{#err_after}}      <p class="field-error">{{message}}</p>
+{{/err_after}}
+    </fieldset>
   </form>
-{{#errors}}{{#q}}<p class="field-error">{{q}}</p>{{/q}}{{/errors}}
 </section>
-<section class="card">
-  <table class="grid">
-    <thead><tr><th>订单号</th><th>用户</th><th class="num">金额</th><th>状态</th><th>下单时间</th></tr></thead>
+<section class="card results">
+  <p class="result-head"><strong>{{mode_label}}</strong> · 共 {{count_label}} 个订单{{#paged}} · <a href="{{first}}">回到第一页</a>{{/paged}}</p>
+  <table class="grid" id="results">
+    <thead><tr><th>订单号</th><th>用户</th><th>收货手机</th><th>商品</th><th class="num">金额</th><th>状态</th><th>下单时间</th></tr></thead>
     <tbody>
 {{#rows}}
       <tr>
         <td><a href="{{url}}" class="mono">{{order_no}}</a></td>
         <td>{{user}}</td>
+        <td class="mono">{{phone}}</td>
+        <td class="item">{{item}}</td>
         <td class="num">¥{{amount}}</td>
         <td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td>
         <td class="time">{{created_at}}</td>
@@ -21,5 +59,8 @@
 {{/rows}}
     </tbody>
   </table>
-{{#none}}<p class="empty">没有找到订单。</p>{{/none}}
+{{#none}}  <p class="empty">没有找到符合条件的订单。</p>
+{{/none}}
+{{#has_next}}  <p class="pager"><a href="{{next}}" rel="next">下一页 →</a></p>
+{{/has_next}}
 </section>

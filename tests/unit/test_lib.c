@@ -569,7 +569,7 @@ START_TEST(template_bridge)
 	fp = fopen(path, "w");
 	fputs("{{%AUTOESCAPE context=\"HTML\"}}<a href=\"{{url}}\">{{name}}</a>"
 	    "{{#rows}}({{n}}:{{csrf}}){{/rows}}{{#flag}}F{{/flag}}{{#off}}X{{/off}}"
-	    "{{#sub}}{{x}}{{/sub}}{{#tags}}[{{value}}]{{/tags}}{{#empty}}E{{/empty}}{{title}}", fp);
+	    "{{#sub}}{{x}}{{#flag}}!{{/flag}}{{/sub}}{{#tags}}[{{value}}]{{/tags}}{{#name}}N{{/name}}{{title}}", fp);
 	fclose(fp);
 	ck_assert_int_eq(tmpl_init(dir, err, sizeof(err)), 0);
 	ck_assert(tmpl_exists("page"));
@@ -586,11 +586,10 @@ START_TEST(template_bridge)
 	m_str(m_add(m, "sub", m_obj()), "x", "sx");
 	arr = m_add(m, "tags", m_arr());
 	m_push(arr, json_object_new_string("a&b"));
-	m_str(m, "empty", "");
 	ck_assert_int_eq(tmpl_expand(&out, "layout", "page", f, m, g), 0);
 	ck_assert_str_eq(out.p,
 	    "<t>T&lt;1&gt;</t>[<a href=\"#\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</a>"
-	    "(1:tok)(2:tok)Fsx[a&amp;b]]tok");
+	    "(1:tok)(2:tok)Fsx![a&amp;b]]tok");
 	json_object_put(m);
 	json_object_put(f);
 	json_object_put(g);

@@ -1,0 +1,260 @@
+/* timeline.c: one timeline of everything that happened to an order
+ * (see timeline.h)
+ *
+ * The replica's events come from one UNION ALL statement, so the whole
+ * replica side costs one round trip; each branch is an index lookup by
+ * order id.  Generic columns a, b, c, d carry what each kind needs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "model.h"
+#include "shop.h"
+#include "timeline.h"
+#include "util.h"
+
+#define TL_MAX 400
+
+static struct db_stmt q_replica = DB_STMT(DB_REPLICA,
+	"SELECT * FROM ("
+	" SELECT changed_at AS at, 'status' AS kind, actor_type, actor,"
+	"  from_status AS a, to_status AS b, note AS c, '' AS d"
+	"  FROM order_status_history WHERE order_id = ?"
+	" UNION ALL SELECT created_at, 'pay_start', 'customer', '', payment_no,"
+	"  channel, amount, ''"
+	"  FROM payments WHERE order_id = ?"
+	" UNION ALL SELECT COALESCE(paid_at, updated_at), CONCAT('pay_', status),"
+	"  'system', channel, payment_no, COALESCE(trade_no, ''), amount,"
+	"  CONCAT_WS(' ', failure_code, failure_message)"
+	"  FROM payments WHERE order_id = ? AND status IN ('success', 'failed', 'closed')"
+	" UNION ALL SELECT created_at, 'refund_start', 'customer', '', refund_no,"
+	"  reason, amount, ''"
+	"  FROM refunds WHERE order_id = ?"
+	" UNION ALL SELECT COALESCE(completed_at, updated_at), CONCAT('refund_', status),"
+	"  'system', '', refund_no, '', amount, ''"
+	"  FROM refunds WHERE order_id = ? AND status IN ('success', 'failed')"
+	" UNION ALL SELECT e.event_time, 'logistics', 'system', s.carrier, s.tracking_no,"
+	"  e.code, e.location, e.description"
+	"  FROM shipments s JOIN shipment_events e ON e.shipment_id = s.id"
+	"  WHERE s.order_id = ?"
+	" UNION ALL SELECT created_at, 'stock', 'system', warehouse, sku, kind, qty, ''"
+	"  FROM inventory_moves WHERE order_id = ?"
+	" UNION ALL SELECT created_at, 'user', 'customer', '', kind, detail, device, ''"
+	"  FROM user_events WHERE order_id = ?"
+	") t ORDER BY at DESC LIMIT 400");
+
+static struct db_stmt q_audit = DB_STMT(DB_CONSOLE,
+	"SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s'), COALESCE(login, ''), kind,"
+	" COALESCE(detail, '') FROM audit_log WHERE order_no = ?"
+	" ORDER BY at DESC LIMIT 200");
+
+static const struct label move_kinds[] = {
+	{ "reserve", "锁定库存", "gray" },
+	{ "release", "释放库存", "gray" },
+	{ "outbound", "出库", "gray" },
+	{ "inbound", "入库", "gray" },
+	{ "adjust", "库存调整", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct label user_kinds[] = {
+	{ "app_open", "打开 App", "gray" },
+	{ "login", "登录", "gray" },
+	{ "view_product", "浏览商品", "gray" },
+	{ "add_cart", "加入购物车", "gray" },
+	{ "checkout", "提交订单", "gray" },
+	{ "pay_click", "点击支付", "gray" },
+	{ "pay_cancel", "取消支付", "gray" },
+	{ "contact_service", "联系客服", "gray" },
+	{ "view_logistics", "查看物流", "gray" },
+	{ "apply_refund", "申请退款", "gray" },
+	{ "confirm_receipt", "确认收货", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct label audit_kinds[] = {
+	{ "pii_reveal", "查看了完整个人信息", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+void
+timeline_add(struct timeline *t, const char *at, const char *actor_type,
+    const char *actor, const char *kind, const char *text, int console)
+{
+	struct tl_event *e;
+
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct tl_event *ev = arena_alloc(t->a, cap * sizeof(*ev));
+
+		if (t->n)
+			memcpy(ev, t->ev, t->n * sizeof(*ev));
+		t->ev = ev;
+		t->cap = cap;
+	}
+	e = &t->ev[t->n];
+	e->at = arena_strdup(t->a, at ? at : "");
+	e->actor_type = actor_type;
+	e->actor = arena_strdup(t->a, actor ? actor : "");
+	e->kind = kind;
+	e->text = arena_strdup(t->a, text ? text : "");
+	e->console = console;
+	e->seq = t->n++;
+}
+
+/* describe: one line for a replica event. */
+static const char *
+describe(struct arena *a, const char *kind, const struct db_res *res)
+{
+	const char *pa = db_str(res, 4), *pb = db_str(res, 5), *pc = db_str(res, 6),
+	    *pd = db_str(res, 7);
+	long long amount = pc ? strtoll(pc, NULL, 10) : 0;
+
+	if (strcmp(kind, "status") == 0)
+		return arena_printf(a, "状态 %s → %s%s%s",
+		    pa ? label_of(order_statuses, pa)->label : "新建",
+		    label_of(order_statuses, pb)->label, pc && *pc ? "：" : "",
+		    pc ? pc : "");
+	if (strcmp(kind, "pay_start") == 0)
+		return arena_printf(a, "发起支付 %s ¥%s（%s）",
+		    label_of(pay_channels, pb)->label, yuan(a, amount), pa);
+	if (strcmp(kind, "pay_success") == 0)
+		return arena_printf(a, "支付成功 ¥%s，交易号 %s（%s）", yuan(a, amount),
+		    pb, pa);
+	if (strcmp(kind, "pay_failed") == 0)
+		return arena_printf(a, "支付失败：%s（%s）", pd && *pd ? pd : "未知原因", pa);
+	if (strcmp(kind, "pay_closed") == 0)
+		return arena_printf(a, "支付单已关闭（%s）", pa);
+	if (strcmp(kind, "refund_start") == 0)
+		return arena_printf(a, "申请退款 ¥%s%s%s（%s）", yuan(a, amount),
+		    pb && *pb ? "：" : "", pb ? pb : "", pa);
+	if (strcmp(kind, "refund_success") == 0)
+		return arena_printf(a, "退款完成 ¥%s（%s）", yuan(a, amount), pa);
+	if (strcmp(kind, "refund_failed") == 0)
+		return arena_printf(a, "退款失败 ¥%s（%s）", yuan(a, amount), pa);
+	if (strcmp(kind, "logistics") == 0)
+		return arena_printf(a, "%s %s：%s%s%s", pa, pb, pd,
+		    pc && *pc ? " · " : "", pc ? pc : "");
+	if (strcmp(kind, "stock") == 0)
+		return arena_printf(a, "%s %s × %s", label_of(move_kinds, pb)->label, pa, pc);
+	if (strcmp(kind, "user") == 0)
+		return arena_printf(a, "%s%s%s%s%s", label_of(user_kinds, pa)->label,
+		    pb && *pb ? "：" : "", pb ? pb : "", pc && *pc ? " · " : "",
+		    pc ? pc : "");
+	return kind;
+}
+
+static const char *
+actor_of(const char *kind, const struct db_res *res)
+{
+	const char *actor = db_str(res, 3);
+
+	if (strncmp(kind, "pay_", 4) == 0 && strcmp(kind, "pay_start") != 0)
+		return label_of(pay_channels, actor)->label;
+	if (strcmp(kind, "logistics") == 0)
+		return label_of(carriers, actor)->label;
+	return actor;
+}
+
+static int
+from_replica(struct req *r, struct timeline *t, const struct tl_order *o)
+{
+	struct db_res res;
+	int rc = DB_EXEC(&r->arena, &q_replica, &res, DB_INT(o->id), DB_INT(o->id),
+	    DB_INT(o->id), DB_INT(o->id), DB_INT(o->id), DB_INT(o->id),
+	    DB_INT(o->id), DB_INT(o->id));
+
+	if (rc != DB_OK)
+		return rc;
+	while (db_next(&res)) {
+		const char *kind = db_str(&res, 1);
+		const char *type = db_str(&res, 2);
+		const char *k = strcmp(kind, "status") == 0 ? "status" :
+		    strncmp(kind, "pay_", 4) == 0 ? "payment" :
+		    strncmp(kind, "refund_", 7) == 0 ? "refund" :
+		    strcmp(kind, "logistics") == 0 ? "logistics" :
+		    strcmp(kind, "stock") == 0 ? "stock" : "user";
+
+		timeline_add(t, db_str(&res, 0), label_of(actor_types, type)->code,
+		    actor_of(kind, &res), k, describe(t->a, kind, &res), 0);
+	}
+	db_done(&res);
+	return DB_OK;
+}
+
+static int
+from_audit(struct req *r, struct timeline *t, const struct tl_order *o)
+{
+	struct db_res res;
+	int rc = DB_EXEC(&r->arena, &q_audit, &res, DB_STR(o->order_no));
+
+	if (rc != DB_OK)
+		return rc;
+	while (db_next(&res)) {
+		const char *kind = db_str(&res, 2), *detail = db_str(&res, 3);
+
+		if (!label_known(audit_kinds, kind))
+			continue;
+		timeline_add(t, db_str(&res, 0), "agent", db_str(&res, 1), "console",
+		    arena_printf(t->a, "%s%s%s", label_of(audit_kinds, kind)->label,
+		    *detail ? "，原因：" : "", detail), 1);
+	}
+	db_done(&res);
+	return DB_OK;
+}
+
+/* Every source of events, replica first.  A feature adds a line here. */
+static int (*const sources[])(struct req *, struct timeline *,
+    const struct tl_order *) = {
+	from_replica,
+	from_audit,
+};
+
+int
+timeline_build(struct req *r, struct timeline *t, const struct tl_order *o)
+{
+	size_t i;
+	int rc;
+
+	t->a = &r->arena;
+	for (i = 0; i < NELEM(sources); i++)
+		if ((rc = sources[i](r, t, o)) != DB_OK)
+			return rc;
+	return DB_OK;
+}
+
+static int
+newest_first(const void *x, const void *y)
+{
+	const struct tl_event *a = x, *b = y;
+	int c = strcmp(b->at, a->at);
+
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+json_object *
+timeline_model(struct timeline *t)
+{
+	json_object *arr = m_arr();
+	size_t i;
+
+	qsort(t->ev, t->n, sizeof(*t->ev), newest_first);
+	for (i = 0; i < t->n && i < TL_MAX; i++) {
+		const struct tl_event *e = &t->ev[i];
+		json_object *o = m_push(arr, m_obj());
+		const struct label *who = label_of(actor_types, e->actor_type);
+
+		m_strn(o, "at", e->at, strnlen(e->at, 19));
+		m_str(o, "actor_type", e->actor_type);
+		m_str(o, "actor_label", who->label);
+		m_str(o, "actor_tone", who->tone);
+		m_str(o, "actor", e->actor);
+		m_str(o, "kind", e->kind);
+		m_str(o, "text", e->text);
+		m_bool(o, "console", e->console);
+	}
+	return arr;
+}
