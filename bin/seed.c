@@ -17,7 +17,7 @@
  *   and moves agree with it by construction.
  * - Normal orders keep clear margins from every anomaly threshold: pending
  *   for under 10 minutes, paid and unshipped for under 20 hours, a tracking
- *   event at least every 12 hours, refunds settled within 5 hours, stock
+ *   event at least every 14 hours, refunds settled within 5 hours, stock
  *   restocked before it could run out.  A few orders get a fault injected
  *   (the rates below).  The manifest is not the list of injections: each
  *   definition is evaluated over the rows as written (judge()), stock
@@ -30,6 +30,7 @@
  *   COMMIT_EVERY orders.  Memory is the batch buffers, the catalogue, a
  *   counter per (sku, warehouse) and the manifest lists, whatever N is.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -251,7 +252,7 @@ word(struct words *w, size_t i)
 static const char *
 pick(struct rng *r, struct words *w)
 {
-	return w->v ? w->v[below(r, w->n)] : word(w, below(r, words_n(w)));
+	return word(w, below(r, words_n(w)));
 }
 
 /* pick_skew: earlier entries more often (the lists put the common first). */
@@ -652,7 +653,8 @@ ymd(stamp t)
 static int
 parse_minute(const char *s, stamp *t)
 {
-	int y, mo, d, h, mi, n = 0;
+	int y, mo, d, h, mi, n = 0, y2;
+	unsigned m2, d2;
 
 	if (sscanf(s, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5 ||
 	    s[n] != '\0' || strlen(s) != 16 || y < 2000 || y > 2999 ||
@@ -661,21 +663,27 @@ parse_minute(const char *s, stamp *t)
 		return -1;
 	*t = days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY + h * HOUR +
 	    mi * MINUTE;
-	{
-		int y2;
-		unsigned m2, d2;
-
-		civil(*t, &y2, &m2, &d2);
-		if ((int)m2 != mo)	/* 2026-02-30 and the like */
-			return -1;
-	}
-	return 0;
+	civil(*t, &y2, &m2, &d2);
+	return (int)m2 == mo ? 0 : -1;	/* not 2026-02-30 and the like */
 }
 
 static stamp
 max_stamp(stamp a, stamp b)
 {
 	return a > b ? a : b;
+}
+
+/* daytime: t, or the next morning when t falls in the night (couriers and
+ * most buyers sleep). */
+static stamp
+daytime(struct rng *r, stamp t)
+{
+	stamp h = t % DAY / HOUR;
+
+	if (h >= 8 && h < 21)
+		return t;
+	return t - t % DAY + (h >= 21 ? DAY : 0) + 8 * HOUR +
+	    between(r, 0, 90 * MINUTE);
 }
 
 /* --- bulk loading ------------------------------------------------------ */
@@ -784,7 +792,7 @@ tbl_open(struct table *t)
 		MYSQL_BIND *b = &t->bind[i];
 
 		c->type = t->types[i];
-		switch (c->type | 0x20) {	/* lower case */
+		switch (tolower((unsigned char)c->type)) {
 		case 'i':
 			c->iv = xcalloc(BATCH, sizeof(*c->iv));
 			b->buffer_type = MYSQL_TYPE_LONGLONG;
@@ -810,7 +818,7 @@ tbl_open(struct table *t)
 		default:
 			die("seed: %s: bad column type %c", t->name, c->type);
 		}
-		if (c->type >= 'A' && c->type <= 'Z') {
+		if (isupper((unsigned char)c->type)) {
 			c->ind = xcalloc(BATCH, 1);
 			b->u.indicator = c->ind;
 		}
@@ -880,7 +888,7 @@ next_col(struct table *t, char want, int none)
 {
 	struct col *c;
 
-	if (t->col >= t->ncols || (t->c[t->col].type | 0x20) != want)
+	if (t->col >= t->ncols || tolower((unsigned char)t->c[t->col].type) != want)
 		die("seed: %s: column %u out of step", t->name, t->col + 1);
 	c = &t->c[t->col++];
 	if (c->ind)
@@ -1028,14 +1036,41 @@ run_sql(const char *sql)
 
 /* --- schema --------------------------------------------------------------- */
 
-/* load_schema: drop and create every table of replica.sql; returns how
- * many tables.  Statements end with ';' at the end of a line; lines
- * starting with "--" are comments. */
+/* Secondary indexes are dropped while the tables are empty and built again
+ * after loading, from the same lines of replica.sql (a sorted build is
+ * several times faster than keeping them up to date row by row). */
+static char *index_sql[32];	/* ALTER TABLE t ADD KEY ..., a table */
+static int nindex_sql, nkeys;
+
+/* key_line: when p is a secondary index of the table being created, note
+ * how to drop it and how to build it again. */
+static void
+key_line(const char *p, struct buf *drops, struct buf *adds)
+{
+	const char *end, *name;
+
+	p += strspn(p, " \t");
+	if (strncmp(p, "KEY ", 4) != 0 && strncmp(p, "UNIQUE KEY ", 11) != 0)
+		return;
+	if ((end = strstr(p, "--")) == NULL)
+		end = p + strlen(p);
+	while (end > p && strchr(" \t,", end[-1]))
+		end--;
+	name = strstr(p, "KEY ") + 4;
+	buf_printf(drops, "%sDROP KEY %.*s", drops->len ? ", " : "",
+	    (int)strcspn(name, " ("), name);
+	buf_printf(adds, "%sADD %.*s", adds->len ? ", " : "", (int)(end - p), p);
+	nkeys++;
+}
+
+/* load_schema: drop and create every table of replica.sql, without its
+ * secondary indexes for now; returns how many tables.  Statements end with
+ * ';' at the end of a line; lines starting with "--" are comments. */
 static int
 load_schema(void)
 {
-	char path[4096], drop[128], *line = NULL;
-	struct buf stmt = { 0 };
+	char path[4096], name[65], *line = NULL;
+	struct buf stmt = { 0 }, drops = { 0 }, adds = { 0 }, sql = { 0 };
 	size_t cap = 0;
 	ssize_t n;
 	FILE *fp;
@@ -1044,6 +1079,7 @@ load_schema(void)
 	snprintf(path, sizeof(path), "%s/replica.sql", cfg.schema);
 	if ((fp = fopen(path, "r")) == NULL)
 		die("%s: cannot open", path);
+	name[0] = '\0';
 	while ((n = getline(&line, &cap, fp)) > 0) {
 		const char *p = line;
 
@@ -1052,24 +1088,39 @@ load_schema(void)
 			continue;
 		while (n > 0 && strchr(" \t\r\n", line[n - 1]))
 			line[--n] = '\0';
+		if (stmt.len == 0 && strncmp(line, "CREATE TABLE ", 13) == 0) {
+			p = line + 13;
+			if (strncmp(p, "IF NOT EXISTS ", 14) == 0)
+				p += 14;
+			snprintf(name, sizeof(name), "%.*s", (int)strspn(p,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"), p);
+		} else if (name[0])
+			key_line(line, &drops, &adds);
 		buf_add(&stmt, line, (size_t)n);
 		buf_putc(&stmt, '\n');
 		if (line[n - 1] != ';')
 			continue;
 		stmt.len -= 2;		/* ";\n" */
 		stmt.p[stmt.len] = '\0';
-		if (strncmp(stmt.p, "CREATE TABLE ", 13) == 0) {
-			p = stmt.p + 13;
-			if (strncmp(p, "IF NOT EXISTS ", 14) == 0)
-				p += 14;
-			snprintf(drop, sizeof(drop), "DROP TABLE IF EXISTS `%.*s`",
-			    (int)strspn(p, "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"), p);
-			run_sql(drop);
+		if (name[0]) {
+			buf_printf(&sql, "DROP TABLE IF EXISTS `%s`", name);
+			run_sql(sql.p);
+			sql.len = 0;
 			ntables++;
 		}
 		run_sql(stmt.p);
-		stmt.len = 0;
+		if (drops.len) {
+			if (nindex_sql == (int)NELEM(index_sql))
+				die("%s: too many tables", path);
+			buf_printf(&sql, "ALTER TABLE `%s` %s", name, drops.p);
+			run_sql(sql.p);
+			sql.len = 0;
+			buf_printf(&sql, "ALTER TABLE `%s` %s", name, adds.p);
+			index_sql[nindex_sql++] = xstrdup(sql.p);
+			sql.len = 0;
+		}
+		stmt.len = drops.len = adds.len = 0;
+		name[0] = '\0';
 	}
 	if (ferror(fp))
 		die("%s: cannot read", path);
@@ -1078,7 +1129,22 @@ load_schema(void)
 	fclose(fp);
 	free(line);
 	buf_free(&stmt);
+	buf_free(&drops);
+	buf_free(&adds);
+	buf_free(&sql);
 	return ntables;
+}
+
+static void
+build_indexes(void)
+{
+	int i;
+
+	for (i = 0; i < nindex_sql; i++) {
+		run_sql(index_sql[i]);
+		free(index_sql[i]);
+	}
+	nindex_sql = 0;
 }
 
 /* --- catalogue, coupons, users ------------------------------------------- */
@@ -1202,8 +1268,8 @@ make_coupons(void)
 		struct coupon *c = &g.coupons[i];
 
 		c->k = &coupon_kinds[i % (int)NELEM(coupon_kinds)];
-		c->from = g.now - between(&r, 5, 120) * DAY;
-		c->to = c->from + between(&r, 20, 60) * DAY;
+		c->from = (g.now / DAY - between(&r, 5, 120)) * DAY;
+		c->to = c->from + between(&r, 20, 60) * DAY - 1;
 		snprintf(code, sizeof(code), "C%03d%c%c%c%c", i + 1,
 		    (int)('A' + below(&r, 26)), (int)('A' + below(&r, 26)),
 		    (int)('A' + below(&r, 26)), (int)('A' + below(&r, 26)));
@@ -1392,6 +1458,8 @@ slot_time(struct rng *r, long long id)
 	return t < g.now ? t : g.now - 1;
 }
 
+/* pick_kind: the fault to inject, if any; each kind's rate is spread over
+ * the ages it may have, so the counts come out near rate * N. */
 static int
 pick_kind(struct rng *r, stamp age)
 {
@@ -1409,6 +1477,9 @@ pick_kind(struct rng *r, stamp age)
 	return K_NONE;
 }
 
+/* pick_path: a fault decides the order's life; otherwise 6% are cancelled
+ * unpaid, 2% refunded before shipping, 1.5% refused at the door, 2%
+ * returned, and the rest end completed. */
 static int
 pick_path(struct rng *r, int kind, stamp age)
 {
@@ -2026,7 +2097,7 @@ ev_add(struct ev *ev, int *n, int code, stamp t, const char *loc,
 }
 
 /* plan_events: the whole journey from the warehouse, an event at least
- * every 12 hours; returns how many. */
+ * every 14 hours (deliveries wait for the morning); returns how many. */
 static int
 plan_events(struct order *o, struct rng *r, const struct carrier *cr, stamp t,
     struct ev *ev)
@@ -2066,7 +2137,7 @@ plan_events(struct order *o, struct rng *r, const struct carrier *cr, stamp t,
 	t += between(r, HOUR, 5 * HOUR);
 	ev_add(ev, &n, EV_IN_TRANSIT, t, c->name, "【%s】快件已由%s发出，下一站【%s】",
 	    c->name, strcmp(w->city, c->name) ? dhub : w->hub, station);
-	t += between(r, 2 * HOUR, 10 * HOUR);
+	t = daytime(r, t + between(r, HOUR, 4 * HOUR));
 	ev_add(ev, &n, EV_OUT_FOR_DELIVERY, t, c->name,
 	    "【%s】%s快递员%s师傅正在派件，请保持电话畅通", c->name, station,
 	    pick_skew(r, &surnames));
@@ -2094,7 +2165,7 @@ complete(struct order *o, struct rng *r)
 	stamp at;
 
 	if (chance(r, 60)) {
-		at = o->delivered + between(r, 6 * HOUR, 7 * DAY);
+		at = daytime(r, o->delivered + between(r, 6 * HOUR, 7 * DAY));
 		if (at > g.now)
 			return;
 		set_status(o, S_COMPLETED, at, "customer", o->actor, "确认收货");
@@ -2180,8 +2251,8 @@ ship_stage(struct order *o, struct rng *r, stamp ship)
 	o->delivered = seen;
 	set_status(o, S_DELIVERED, seen, "system", "tms", "快递已签收");
 	if (o->path == P_RETURN || o->path == P_REFUND_STUCK)
-		refund(o, r, seen + between(r, DAY, o->path == P_RETURN ? 5 * DAY :
-		    3 * DAY), RF_RETURN);
+		refund(o, r, daytime(r, seen + between(r, DAY, o->path == P_RETURN ?
+		    5 * DAY : 3 * DAY)), RF_RETURN);
 	else
 		complete(o, r);
 }
@@ -2295,6 +2366,7 @@ judge(const struct order *o)
 {
 	uint64_t no = strtoull(o->no, NULL, 10);
 	int i, success = 0, latest = -1, failed = 0, bad = 0;
+	long long sum = 0;
 
 	for (i = 0; i < o->npays; i++) {
 		success += o->pays[i].status == PS_SUCCESS;
@@ -2324,6 +2396,7 @@ judge(const struct order *o)
 		if (o->it[i].unit * 100 < list * cfg.price_low_pct ||
 		    o->it[i].unit * 100 > list * cfg.price_high_pct)
 			bad = 1;
+		sum += o->it[i].amount;
 		if (o->status != S_PAID)
 			continue;
 		if (g.nheld == g.capheld) {
@@ -2333,15 +2406,9 @@ judge(const struct order *o)
 		g.held[g.nheld].no = no;
 		g.held[g.nheld++].pair = pair_of(o, i);
 	}
-	{
-		long long sum = 0;
-
-		for (i = 0; i < o->nit; i++)
-			sum += o->it[i].amount;
-		if (bad || sum != o->goods || o->pay != o->goods - o->discount -
-		    o->coupon + o->ship_fee)
-			nolist_add(&g.found[K_PRICE], no);
-	}
+	if (bad || sum != o->goods || o->pay != o->goods - o->discount -
+	    o->coupon + o->ship_fee)
+		nolist_add(&g.found[K_PRICE], no);
 	if (o->status != S_CANCELLED && o->status != S_COMPLETED &&
 	    o->status != S_REFUNDED && (!mobile_ok(o->rphone) ||
 	    !*o->province || !*o->cityname || !*o->rdetail || o->unreachable))
@@ -2542,7 +2609,8 @@ seed_main(int argc, char **argv)
 
 	/* The demo replica lives on the admin's server; loading runs
 	 * statements far longer than a page's. */
-	cfg.admin.database = cfg.replica.database;
+	free(cfg.admin.database);	/* cfg's strings are its own */
+	cfg.admin.database = xstrdup(cfg.replica.database);
 	cfg.admin.query_timeout = 0;
 	if (cfg.admin.read_timeout < 600)
 		cfg.admin.read_timeout = 600;
@@ -2609,6 +2677,9 @@ seed_main(int argc, char **argv)
 	commit();
 	fprintf(stderr, "seed: inventory: %llu rows (%.1f s)\n", t_inventory.total,
 	    secs(t1));
+	t1 = now_ms();
+	build_indexes();
+	fprintf(stderr, "seed: indexes: %d (%.1f s)\n", nkeys, secs(t1));
 
 	write_manifest(manifest);
 	printf("seed %" PRIu64 ", %lld orders, now %s\n", seed_value, n, now_text);
