@@ -365,6 +365,7 @@ cfg_load(const char *path, void (*report)(const char *, int, const char *))
 	} else {
 		const char *slash = strrchr(path, '/');
 
+		free((char *)cfg.path);
 		cfg.path = xstrdup(path);
 		l.dir = slash ? strndup(path, (size_t)(slash - path)) : xstrdup(".");
 		if (l.dir && l.dir[0] == '\0') {

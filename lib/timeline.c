@@ -241,7 +241,8 @@ timeline_model(struct timeline *t)
 	json_object *arr = m_arr();
 	size_t i;
 
-	qsort(t->ev, t->n, sizeof(*t->ev), newest_first);
+	if (t->n > 1)
+		qsort(t->ev, t->n, sizeof(*t->ev), newest_first);
 	for (i = 0; i < t->n && i < TL_MAX; i++) {
 		const struct tl_event *e = &t->ev[i];
 		json_object *o = m_push(arr, m_obj());

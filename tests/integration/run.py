@@ -42,12 +42,19 @@ def collect(only):
 
 
 def sanitizer_reports(st):
+    """Reports in the sanitizers' own files, and any that went to a
+    program's stderr (the log file, once a program has opened it)."""
     found = []
     for p in glob.glob(os.path.join(st.logs, "asan*")) + glob.glob(os.path.join(st.logs, "ubsan*")):
         with open(p, errors="replace") as f:
             text = f.read()
         if text.strip():
             found.append((os.path.basename(p), text[:3000]))
+    for p in glob.glob(os.path.join(st.logs, "*.log")):
+        with open(p, errors="replace") as f:
+            for line in f:
+                if "runtime error:" in line or "Sanitizer" in line:
+                    found.append((os.path.basename(p), line.strip()[:3000]))
     return found
 
 
