@@ -46,6 +46,7 @@ LIB_OBJS = \
 	$(BUILD)/lib/db.o \
 	$(BUILD)/lib/log.o \
 	$(BUILD)/lib/model.o \
+	$(BUILD)/lib/prodindex.o \
 	$(BUILD)/lib/req.o \
 	$(BUILD)/lib/resp.o \
 	$(BUILD)/lib/shop.o \

@@ -7,6 +7,7 @@
  *   mendctl agent passwd LOGIN [--temporary]
  *   mendctl agent disable LOGIN
  *   mendctl agent role LOGIN ROLE [ROLE...]
+ *   mendctl index [--rebuild]        bring the product name index up to date
  *   mendctl seed --orders N --seed S [--now "YYYY-MM-DD HH:MM"] [--manifest FILE]
  *
  * Passwords are read from standard input (one line), never from the
@@ -24,6 +25,7 @@
 #include "cfg.h"
 #include "db.h"
 #include "log.h"
+#include "prodindex.h"
 #include "seed.h"
 #include "util.h"
 
@@ -50,6 +52,7 @@ usage(void)
 	    "       mendctl agent passwd LOGIN [--temporary]\n"
 	    "       mendctl agent disable LOGIN\n"
 	    "       mendctl agent role LOGIN ROLE [ROLE...]\n"
+	    "       mendctl index [--rebuild]\n"
 	    "       mendctl seed --orders N --seed S [--now \"YYYY-MM-DD HH:MM\"] "
 	    "[--manifest FILE]\n", stderr);
 	exit(2);
@@ -244,6 +247,23 @@ cmd_migrate(void)
 	printf("schema up to date (%d applied)\n", applied);
 	for (i = 0; i < nfiles; i++)
 		free(files[i]);
+	return 0;
+}
+
+/* --- index --------------------------------------------------------- */
+
+static int
+cmd_index(int argc, char **argv)
+{
+	long long n;
+	int rc, rebuild = argc > 1 && strcmp(argv[1], "--rebuild") == 0;
+
+	if (argc > 2 || (argc == 2 && !rebuild))
+		usage();
+	if ((rc = prodindex_refresh(&arena, rebuild, &n)) != DB_OK)
+		die("index: %s (%s%s)", rc == DB_DOWN ? "database unreachable" :
+		    "statement failed", db_error(DB_REPLICA), db_error(DB_CONSOLE));
+	printf("product index: %lld product%s indexed\n", n, n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -447,6 +467,8 @@ main(int argc, char **argv)
 		rc = cmd_migrate();
 	else if (strcmp(argv[1], "agent") == 0)
 		rc = cmd_agent(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "index") == 0)
+		rc = cmd_index(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "seed") == 0)
 		rc = seed_main(argc - 1, argv + 1);
 	else

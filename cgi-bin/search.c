@@ -40,6 +40,7 @@
 #include "auth.h"
 #include "db.h"
 #include "model.h"
+#include "prodindex.h"
 #include "resp.h"
 #include "shop.h"
 #include "url.h"
@@ -47,7 +48,7 @@
 
 #define PAGE_ROWS 50
 #define COUNT_CAP 1000
-#define NARROW_PRODUCTS 300	/* more matching products: the broad plan */
+#define NARROW_PRODUCTS 40	/* more matching products: the broad plan */
 
 enum mode { M_LATEST, M_ORDER, M_PREFIX, M_PHONE, M_TAIL, M_USER, M_PRODUCT };
 
@@ -70,13 +71,20 @@ struct search {
 	char after_at[20];		/* keyset: created_at and id ... */
 	long long after_id;
 	const char *after_no;		/* ... or the order number */
-	char *product_ids;		/* JSON array of product ids (narrow plan) */
+	char *product_ids;		/* JSON array of the matching products */
 	int broad;			/* product term matches many products */
 	char like[420];			/* the product term as a LIKE pattern */
 };
 
-static struct db_stmt q_products = DB_STMT(DB_REPLICA,
-	"SELECT id FROM products WHERE name LIKE ? LIMIT 301");
+#define GRAM_MAX_TERM 6	/* grams of a term looked up in the index */
+
+static struct db_stmt q_ready = DB_STMT(DB_CONSOLE,
+	"SELECT 1 FROM index_state WHERE name = 'products'");
+static struct db_stmt q_like_all = DB_STMT(DB_REPLICA,
+	"SELECT id FROM products WHERE name LIKE ? LIMIT 20001");
+static struct db_stmt q_confirm = DB_STMT(DB_REPLICA,
+	"SELECT p.id FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED PATH '$')) j"
+	" JOIN products p ON p.id = j.pid WHERE p.name LIKE ?");
 
 /* --- reading the request ----------------------------------------------- */
 
@@ -304,16 +312,45 @@ read_params(struct req *r, struct search *s, json_object *m, json_object *errs)
 		m_str(errs, "after", "分页参数不正确，请从第一页开始。Bad page cursor.");
 }
 
-/* --- composing the statement ------------------------------------------- */
+/* --- composing the statement -------------------------------------------
+ *
+ * Every search is "these orders, newest first".  Two ways to list them:
+ * when the matches are many (the count passed 1,000) the newest orders are
+ * walked in index order and each is checked, which stops after 51; when
+ * they are few, they are collected wherever the optimizer finds them
+ * fastest and the few are sorted.  The count, asked first, decides.
+ */
 
-/* filters: the conditions every mode shares, on the orders alias o. */
-static void
-filters(struct db_query *d, const struct search *s, int keyset)
+enum { F_KEYSET = 1, F_STATUS = 2, F_WALK = 4, F_CARRIER = 8 };
+
+static int
+has_filters(const struct search *s)
 {
-	if (s->nstatus) {
-		dbq_sql(d, " AND FIND_IN_SET(o.status, ?)");
-		dbq_arg(d, DB_STR(s->statuses));
+	return s->nstatus || s->from[0] || s->to[0] || s->min >= 0 || s->max >= 0 ||
+	    s->carrier;
+}
+
+static void
+status_in(struct db_query *d, const struct search *s)
+{
+	int i;
+
+	dbq_sql(d, " AND o.status IN (");
+	for (i = 0; i < s->nstatus; i++) {
+		dbq_sql(d, i ? ", ?" : "?");
+		dbq_arg(d, DB_STR(s->status_list[i]));
 	}
+	dbq_sql(d, ")");
+}
+
+/* filters: the conditions every mode shares, on the orders alias o.  A
+ * broad product term is one of them: an order holding an item of that
+ * name (as sold). */
+static void
+filters(struct db_query *d, const struct search *s, int f)
+{
+	if ((f & F_STATUS) && s->nstatus)
+		status_in(d, s);
 	if (s->from[0]) {
 		dbq_sql(d, " AND o.created_at >= ?");
 		dbq_arg(d, DB_STR(s->from));
@@ -330,15 +367,20 @@ filters(struct db_query *d, const struct search *s, int keyset)
 		dbq_sql(d, " AND o.pay_amount <= ?");
 		dbq_arg(d, DB_INT(s->max));
 	}
-	if (s->carrier) {
+	if ((f & F_CARRIER) && s->carrier) {
 		dbq_sql(d, " AND EXISTS (SELECT 1 FROM shipments sh"
 		    " WHERE sh.order_id = o.id AND sh.carrier = ?)");
 		dbq_arg(d, DB_STR(s->carrier));
 	}
-	if (keyset && s->after_no) {
+	if (s->mode == M_PRODUCT && s->broad) {
+		dbq_sql(d, " AND EXISTS (SELECT 1 FROM order_items oi"
+		    " WHERE oi.order_id = o.id AND oi.product_name LIKE ?)");
+		dbq_arg(d, DB_STR(s->like));
+	}
+	if ((f & F_KEYSET) && s->after_no) {
 		dbq_sql(d, " AND o.order_no < ?");
 		dbq_arg(d, DB_STR(s->after_no));
-	} else if (keyset && s->after_at[0]) {
+	} else if ((f & F_KEYSET) && s->after_at[0]) {
 		dbq_sql(d, " AND o.created_at <= ? AND (o.created_at < ? OR o.id < ?)");
 		dbq_arg(d, DB_STR(s->after_at));
 		dbq_arg(d, DB_STR(s->after_at));
@@ -346,15 +388,58 @@ filters(struct db_query *d, const struct search *s, int keyset)
 	}
 }
 
-/* matches: "FROM ... WHERE ..." selecting o.id and o.created_at (and
- * o.order_no) of the orders the mode finds, filtered. */
+/* newest: orders that pass the filters.  Walking: in (created_at, id)
+ * order — per status when statuses are asked for, one ordered walk each,
+ * so a rare status does not mean reading past every other order.  Not
+ * walking: by status when statuses are asked for (the carrier checked per
+ * order: unshipped statuses have no parcels at all), else from the
+ * carrier's shipments when a carrier is, else from whichever index the
+ * optimizer likes. */
 static void
-matches(struct db_query *d, const struct search *s, int keyset)
+newest(struct db_query *d, const struct search *s, int f)
 {
+	int i, keyset = f & F_KEYSET;
+
+	if (!(f & F_WALK) && s->carrier && !s->nstatus) {
+		dbq_sql(d, " FROM shipments sh STRAIGHT_JOIN orders o ON o.id = sh.order_id"
+		    " WHERE sh.carrier = ?");
+		dbq_arg(d, DB_STR(s->carrier));
+		filters(d, s, keyset);
+	} else if (!(f & F_WALK)) {
+		/* few: never the "avoid the sort" plan that reads every order */
+		dbq_sql(d, " FROM orders o IGNORE INDEX FOR ORDER BY (ix_orders_created) WHERE 1");
+		filters(d, s, keyset | F_STATUS | F_CARRIER);
+	} else if (s->nstatus == 0) {
+		dbq_sql(d, " FROM orders o FORCE INDEX (ix_orders_created) WHERE 1");
+		filters(d, s, keyset | F_CARRIER);
+	} else if (s->nstatus == 1) {
+		dbq_sql(d, " FROM orders o FORCE INDEX (ix_orders_status) WHERE 1");
+		filters(d, s, keyset | F_STATUS | F_CARRIER);
+	} else {
+		dbq_sql(d, " FROM (");
+		for (i = 0; i < s->nstatus; i++) {
+			dbq_sql(d, i ? " UNION ALL (" : "(");
+			dbq_sql(d, "SELECT o.id, o.created_at FROM orders o"
+			    " FORCE INDEX (ix_orders_status) WHERE o.status = ?");
+			dbq_arg(d, DB_STR(s->status_list[i]));
+			filters(d, s, keyset | F_CARRIER);
+			dbq_sql(d, " ORDER BY o.created_at DESC, o.id DESC LIMIT 51)");
+		}
+		dbq_sql(d, ") o WHERE 1");
+	}
+}
+
+/* matches: "FROM ... WHERE ..." giving o.id and o.created_at (and
+ * o.order_no) of the orders the search finds. */
+static void
+matches(struct db_query *d, const struct search *s, int f)
+{
+	int keyset = f & F_KEYSET;
+
 	switch (s->mode) {
 	case M_LATEST:
-		dbq_sql(d, " FROM orders o WHERE 1");
-		break;
+		newest(d, s, f);
+		return;
 	case M_ORDER:
 		dbq_sql(d, " FROM orders o WHERE o.order_no = ?");
 		dbq_arg(d, DB_STR(s->value));
@@ -368,15 +453,15 @@ matches(struct db_query *d, const struct search *s, int keyset)
 		dbq_sql(d, " FROM ((SELECT o.id, o.created_at FROM orders o"
 		    " WHERE o.receiver_phone = ?");
 		dbq_arg(d, DB_STR(s->value));
-		filters(d, s, keyset);
+		filters(d, s, keyset | F_STATUS | F_CARRIER);
 		dbq_sql(d, ") UNION (SELECT o.id, o.created_at FROM users u"
 		    " JOIN orders o ON o.user_id = u.id WHERE u.phone = ?");
 		dbq_arg(d, DB_STR(s->value));
-		filters(d, s, keyset);
+		filters(d, s, keyset | F_STATUS | F_CARRIER);
 		dbq_sql(d, ")) o WHERE 1");
 		return;
 	case M_TAIL:
-		dbq_sql(d, " FROM orders o WHERE o.receiver_phone LIKE CONCAT('%', ?)");
+		dbq_sql(d, " FROM orders o WHERE o.receiver_phone_tail = ?");
 		dbq_arg(d, DB_STR(s->value));
 		break;
 	case M_USER:
@@ -385,76 +470,152 @@ matches(struct db_query *d, const struct search *s, int keyset)
 		break;
 	case M_PRODUCT:
 		if (s->broad) {
-			dbq_sql(d, " FROM orders o WHERE EXISTS (SELECT 1 FROM order_items oi"
-			    " JOIN products p ON p.id = oi.product_id"
-			    " WHERE oi.order_id = o.id AND p.name LIKE ?)");
-			dbq_arg(d, DB_STR(s->like));
-		} else {
-			dbq_sql(d, " FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED"
-			    " PATH '$')) p STRAIGHT_JOIN order_items oi ON oi.product_id = p.pid"
-			    " STRAIGHT_JOIN orders o ON o.id = oi.order_id WHERE 1");
-			dbq_arg(d, DB_STR(s->product_ids));
+			newest(d, s, f);
+			return;
 		}
+		/* a few products: from them, through their items */
+		dbq_sql(d, " FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED"
+		    " PATH '$')) p STRAIGHT_JOIN order_items oi ON oi.product_id = p.pid"
+		    " STRAIGHT_JOIN orders o ON o.id = oi.order_id WHERE 1");
+		dbq_arg(d, DB_STR(s->product_ids));
 		break;
 	}
-	filters(d, s, keyset);
+	filters(d, s, keyset | F_STATUS | F_CARRIER);
+}
+
+/* repeats: can the plan meet one order twice (an order with two matching
+ * items, or two parcels of the carrier)? */
+static int
+repeats(const struct search *s, int f)
+{
+	return (s->mode == M_PRODUCT && !s->broad) ||
+	    ((s->mode == M_LATEST || s->mode == M_PRODUCT) && !(f & F_WALK) &&
+	    s->carrier && !s->nstatus);
 }
 
 static void
-page_query(struct db_query *d, const struct search *s)
+page_query(struct db_query *d, const struct search *s, int walk)
 {
+	int by_no = s->mode == M_PREFIX, f = F_KEYSET | (walk ? F_WALK : 0);
+
 	dbq_init(d, DB_REPLICA);
 	dbq_sql(d, "SELECT o.id, o.order_no, o.status, o.pay_amount,"
 	    " DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), u.name, o.receiver_phone,"
 	    " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
 	    " ORDER BY oi.id LIMIT 1), DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')"
 	    " FROM (SELECT ");
-	/* only the products-first plan can meet an order twice */
-	dbq_sql(d, s->mode == M_PRODUCT && !s->broad ? "DISTINCT o.id, o.created_at" :
-	    "o.id, o.created_at");
-	if (s->mode == M_PREFIX)
+	dbq_sql(d, repeats(s, f) ? "DISTINCT o.id, o.created_at" : "o.id, o.created_at");
+	if (by_no)
 		dbq_sql(d, ", o.order_no");
-	matches(d, s, 1);
-	dbq_sql(d, s->mode == M_PREFIX ? " ORDER BY o.order_no DESC LIMIT 51" :
+	matches(d, s, f);
+	dbq_sql(d, by_no ? " ORDER BY o.order_no DESC LIMIT 51" :
 	    " ORDER BY o.created_at DESC, o.id DESC LIMIT 51");
 	dbq_sql(d, ") k JOIN orders o ON o.id = k.id LEFT JOIN users u ON u.id = o.user_id");
-	dbq_sql(d, s->mode == M_PREFIX ? " ORDER BY o.order_no DESC" :
+	dbq_sql(d, by_no ? " ORDER BY o.order_no DESC" :
 	    " ORDER BY o.created_at DESC, o.id DESC");
 }
 
+/* count_query: how many match, up to 1,001, by whatever path is
+ * quickest — the order does not matter here. */
 static void
 count_query(struct db_query *d, const struct search *s)
 {
 	dbq_init(d, DB_REPLICA);
-	dbq_sql(d, s->mode == M_PRODUCT && !s->broad ?
-	    "SELECT COUNT(*) FROM (SELECT DISTINCT o.id" : "SELECT COUNT(*) FROM (SELECT o.id");
+	if (s->mode == M_PRODUCT && !has_filters(s)) {
+		/* nothing to check on the order itself: its items suffice */
+		dbq_sql(d, "SELECT COUNT(*) FROM (SELECT DISTINCT oi.order_id FROM"
+		    " JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED PATH '$')) p"
+		    " STRAIGHT_JOIN order_items oi ON oi.product_id = p.pid LIMIT 1001) c");
+		dbq_arg(d, DB_STR(s->product_ids));
+		return;
+	}
+	dbq_sql(d, repeats(s, 0) ? "SELECT COUNT(*) FROM (SELECT DISTINCT o.id" :
+	    "SELECT COUNT(*) FROM (SELECT o.id");
 	matches(d, s, 0);
 	dbq_sql(d, " LIMIT 1001) c");
 }
 
-/* product_plan: find the matching products; a few go to the query as a
- * JSON list, many switch to the broad plan.  0, or 1 when nothing matches. */
+/* index_ready: has the product name index been built?  Once it has, it
+ * stays so; until then, asked again at most once a minute. */
 static int
-product_plan(struct req *r, struct search *s, int *rc)
+index_ready(struct req *r)
+{
+	static int ready;
+	static int64_t asked;
+	struct db_res res;
+
+	if (ready || (asked && now_ms() - asked < 60000))
+		return ready;
+	asked = now_ms();
+	ready = db_one(&r->arena, &q_ready, &res, 0, NULL) == DB_OK;
+	db_done(&res);
+	if (!ready)
+		rlog(r, LOG_WARN, "product_index_missing", "hint=%s", "mendctl index");
+	return ready;
+}
+
+/* candidates: ids of the products whose name may hold the term: from the
+ * gram index, or (before it exists) from the catalogue itself. */
+static int
+candidates(struct req *r, struct search *s, struct db_res *res, int *exact)
+{
+	char g[GRAM_MAX_TERM][GRAM_MAX + 1];
+	struct db_query d;
+	size_t n, i;
+
+	*exact = !index_ready(r);
+	if (*exact)
+		return DB_EXEC(&r->arena, &q_like_all, res, DB_STR(s->like));
+	n = prodindex_grams(s->q, g, GRAM_MAX_TERM);
+	dbq_init(&d, DB_CONSOLE);
+	dbq_sql(&d, "SELECT product_id FROM product_grams WHERE gram IN (");
+	for (i = 0; i < n; i++) {
+		dbq_sql(&d, i ? ", ?" : "?");
+		dbq_arg(&d, DB_STR(arena_strdup(&r->arena, g[i])));
+	}
+	dbq_sql(&d, ") GROUP BY product_id HAVING COUNT(*) = ? LIMIT 20001");
+	dbq_arg(&d, DB_INT((long long)n));
+	return dbq_exec(&r->arena, &d, res);
+}
+
+/* product_plan: the exact set of matching products, as a JSON list; many
+ * of them choose the broad plan.  DB_OK, or 1 when nothing matches, or 2
+ * when the term is too broad to be useful. */
+static int
+product_plan(struct req *r, struct search *s)
 {
 	struct db_res res;
 	struct buf ids = { 0 };
+	int rc, exact;
 
 	like_pattern(s);
-	if ((*rc = DB_EXEC(&r->arena, &q_products, &res, DB_STR(s->like))) != DB_OK)
-		return 0;
-	if (res.rows > NARROW_PRODUCTS)
-		s->broad = 1;
-	else {
+	if ((rc = candidates(r, s, &res, &exact)) != DB_OK)
+		return rc;
+	if (res.rows > 20000) {
+		db_done(&res);
+		return 2;
+	}
+	buf_putc(&ids, '[');
+	while (db_next(&res))
+		buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", db_str(&res, 0));
+	buf_putc(&ids, ']');
+	db_done(&res);
+	if (!exact && ids.len > 2) {
+		/* the grams only say "maybe": the replica's LIKE decides */
+		rc = DB_EXEC(&r->arena, &q_confirm, &res, DB_STR(ids.p), DB_STR(s->like));
+		ids.len = 0;
 		buf_putc(&ids, '[');
-		while (db_next(&res))
+		while (rc == DB_OK && db_next(&res))
 			buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", db_str(&res, 0));
 		buf_putc(&ids, ']');
-		s->product_ids = arena_strdup(&r->arena, ids.p);
-		buf_free(&ids);
+		db_done(&res);
 	}
-	db_done(&res);
-	return res.rows == 0;
+	s->product_ids = arena_strdup(&r->arena, ids.p);
+	s->broad = res.rows > NARROW_PRODUCTS;
+	buf_free(&ids);
+	if (rc != DB_OK)
+		return rc;
+	return strcmp(s->product_ids, "[]") == 0 ? 1 : DB_OK;
 }
 
 /* --- the page ------------------------------------------------------------ */
@@ -523,7 +684,7 @@ page_search(struct req *r)
 	json_object *m = m_obj(), *errs = m_obj(), *rows;
 	struct search s;
 	struct db_query d;
-	struct db_res res;
+	struct db_res res = { 0 };
 	long long count = 0;
 	const char *last_after = NULL;
 	int rc = DB_OK, none = 0, n = 0;
@@ -541,8 +702,19 @@ page_search(struct req *r)
 	}
 	json_object_put(errs);
 
-	if (s.mode == M_PRODUCT)
-		none = product_plan(r, &s, &rc);
+	if (s.mode == M_PRODUCT) {
+		rc = product_plan(r, &s);
+		if (rc == 2) {
+			errs = m_obj();
+			m_str(errs, "q", "这个词匹配的商品太多，请输入更具体的商品名称。"
+			    "The term matches too many products.");
+			page_bad_input(r, "search", m, errs);
+			return;
+		}
+		none = rc == 1;
+		if (none)
+			rc = DB_OK;
+	}
 	if (rc == DB_OK && !none) {
 		count_query(&d, &s);
 		if ((rc = dbq_exec(&r->arena, &d, &res)) == DB_OK && db_next(&res))
@@ -550,8 +722,9 @@ page_search(struct req *r)
 		db_done(&res);
 	}
 	rows = m_add(m, "rows", m_arr());
+	none = none || count == 0;
 	if (rc == DB_OK && !none) {
-		page_query(&d, &s);
+		page_query(&d, &s, count > COUNT_CAP);
 		rc = dbq_exec(&r->arena, &d, &res);
 	}
 	if (rc != DB_OK) {

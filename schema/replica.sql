@@ -4,7 +4,13 @@
 -- ordermend only ever reads them (through a SELECT-only user).  Times are
 -- DATETIME in the shop's time zone (Asia/Shanghai), money is BIGINT fen.
 -- The indexes are the ones the console's queries need; each names the page
--- or daemon that relies on it.
+-- or daemon that relies on it.  A replica may carry indexes and virtual
+-- columns its primary does not have (row-based replication fills the
+-- primary's columns; a VIRTUAL column at the end of a table is computed on
+-- the replica): orders.receiver_phone_tail is one.
+--
+-- inventory_moves.qty is signed: on_hand is the sum of inbound, outbound
+-- and adjust moves, reserved the sum of reserve, release and outbound.
 
 CREATE TABLE users (
   id              BIGINT UNSIGNED NOT NULL PRIMARY KEY,
@@ -27,7 +33,8 @@ CREATE TABLE products (
   list_price      BIGINT       NOT NULL,
   status          VARCHAR(16)  NOT NULL DEFAULT 'on_sale',  -- on_sale off_sale
   updated_at      DATETIME     NOT NULL,
-  UNIQUE KEY ux_products_sku (sku)
+  UNIQUE KEY ux_products_sku (sku),
+  KEY ix_products_updated (updated_at)                      -- product name index refresh
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
 CREATE TABLE orders (
@@ -60,11 +67,14 @@ CREATE TABLE orders (
   completed_at    DATETIME     NULL,
   cancelled_at    DATETIME     NULL,
   updated_at      DATETIME     NOT NULL,
+  receiver_phone_tail CHAR(4) AS (RIGHT(receiver_phone, 4)) VIRTUAL,
   UNIQUE KEY ux_orders_no (order_no),                       -- order page, search by number
   KEY ix_orders_user (user_id, created_at),                 -- search by user, customer panel
   KEY ix_orders_phone (receiver_phone, created_at),         -- search by phone
+  KEY ix_orders_tail (receiver_phone_tail, created_at),     -- search by the phone's last four digits
   KEY ix_orders_status (status, created_at),                -- search by status, scanner
-  KEY ix_orders_created (created_at, status, pay_amount),   -- latest orders, reports
+  KEY ix_orders_created (created_at),                       -- latest orders, newest first
+  KEY ix_orders_amount (pay_amount, created_at),            -- search by amount
   KEY ix_orders_updated (updated_at)                        -- scanner watermark
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 

@@ -115,7 +115,9 @@ class Stack:
     # --- MariaDB -----------------------------------------------------------
 
     def write_mycnf(self):
-        buffer_pool = os.environ.get("OM_DB_BUFFER_POOL", "256M")
+        # the whole replica should fit: ~2 GB per million orders
+        buffer_pool = os.environ.get("OM_DB_BUFFER_POOL") or (
+            "2G" if self.orders >= 500000 else "1G" if self.orders >= 100000 else "256M")
         with open(os.path.join(self.root, "my.cnf"), "w") as f:
             f.write("""[mariadbd]
 datadir = {root}/mysql
@@ -185,6 +187,7 @@ SET DEFAULT ROLE ordermend_web FOR 'om_web'@'localhost';
     def seed_data(self):
         self.mendctl("seed", "--orders", str(self.orders), "--seed", str(self.seed),
                      "--manifest", self.manifest)
+        self.mendctl("index", "--rebuild")
 
     def add_agent(self, login, password, name, *roles):
         args = ["agent", "add", login, "--name", name]

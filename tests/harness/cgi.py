@@ -1,0 +1,43 @@
+"""cgi.py: run a program once as plain CGI against a stack, signed in as an
+agent, optionally with ORDERMEND_EXPLAIN=1 — for plan checks and for
+timing a page without nginx in the way."""
+import hashlib
+import os
+import re
+import secrets
+import subprocess
+import time
+
+
+def session(st, login="agent"):
+    """A session cookie value for login, made directly in the console."""
+    tok = secrets.token_urlsafe(32)[:43]
+    h = hashlib.blake2b(tok.encode(), digest_size=32).hexdigest()
+    st.sql("INSERT INTO sessions (token_hash, agent_id, csrf_token, created_at, last_seen_at)"
+           " SELECT UNHEX('%s'), id, '%s', NOW(), NOW() FROM agents WHERE login = '%s';"
+           % (h, secrets.token_urlsafe(32)[:43], login), database="ordermend")
+    return tok
+
+
+def run(st, program, path, query="", cookie=None, explain=False, accept=None):
+    """Returns (status, body, plan lines, seconds)."""
+    env = dict(st.env(), GATEWAY_INTERFACE="CGI/1.1", REQUEST_METHOD="GET",
+               PATH_INFO=path, QUERY_STRING=query, REMOTE_ADDR="127.0.0.1",
+               ORDERMEND_LOG_FILE="", ORDERMEND_LOG_LEVEL="info")
+    if cookie:
+        env["HTTP_COOKIE"] = "om_sid=" + cookie
+    if accept:
+        env["HTTP_ACCEPT"] = accept
+    if explain:
+        env["ORDERMEND_EXPLAIN"] = "1"
+    t = time.time()
+    p = subprocess.run([os.path.join(st.build, program + ".fcgi")], env=env,
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    took = time.time() - t
+    m = re.match(r"Status: (\d+)", p.stdout)
+    plans = []
+    for line in p.stderr.splitlines():
+        if "event=explain " in line:
+            kv = dict(re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S*)', line))
+            plans.append({k: v.strip('"') for k, v in kv.items()})
+    return (int(m.group(1)) if m else 0), p.stdout, plans, took
