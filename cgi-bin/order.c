@@ -37,13 +37,15 @@ static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 	" o.province, o.city, o.district, o.address_detail, o.warehouse,"
 	" o.remark, o.cancel_reason, o.created_at, o.paid_at, o.shipped_at,"
 	" o.delivered_at, o.completed_at, o.cancelled_at, o.user_id,"
-	" (SELECT COALESCE(SUM(amount), 0) FROM order_items WHERE order_id = o.id)"
+	" (SELECT COALESCE(SUM(amount), 0) FROM order_items WHERE order_id = o.id),"
+	" (SELECT GROUP_CONCAT(product_name, ' ×', qty ORDER BY id SEPARATOR '、')"
+	"  FROM order_items WHERE order_id = o.id)"
 	" FROM orders o WHERE o.order_no = ?");
 enum { O_ID, O_NO, O_STATUS, O_CHANNEL, O_GOODS, O_DISCOUNT, O_COUPON,
 	O_SHIPPING, O_PAY, O_PAID, O_REFUNDED, O_RNAME, O_RPHONE, O_PROVINCE,
 	O_CITY, O_DISTRICT, O_DETAIL, O_WAREHOUSE, O_REMARK, O_CANCEL_REASON,
 	O_CREATED, O_PAID_AT, O_SHIPPED_AT, O_DELIVERED_AT, O_COMPLETED_AT,
-	O_CANCELLED_AT, O_USER, O_ITEMS_SUM };
+	O_CANCELLED_AT, O_USER, O_ITEMS_SUM, O_ITEMS };
 
 static struct db_stmt q_user = DB_STMT(DB_REPLICA,
 	"SELECT u.name, u.phone, u.level, u.registered_at, COUNT(o.id),"
@@ -150,6 +152,7 @@ header(struct req *r, json_object *m, struct order *o, const struct db_res *res,
 	badge(m, label_of(order_statuses, o->state.status));
 	m_str(m, "channel", label_of(order_channels, db_str(res, O_CHANNEL))->label);
 	m_str(m, "warehouse", o->warehouse);
+	m_str(m, "items_summary", db_str(res, O_ITEMS));
 	money(r, m, "goods_amount", res, O_GOODS);
 	money(r, m, "discount_amount", res, O_DISCOUNT);
 	money(r, m, "coupon_amount", res, O_COUPON);

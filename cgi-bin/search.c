@@ -749,7 +749,7 @@ page_search(struct req *r)
 		m_str(row, "user", db_str(&res, 5));
 		m_str(row, "phone", mask_phone(&r->arena, db_str(&res, 6)));
 		m_str(row, "item", db_str(&res, 7));
-		last_after = s.mode == M_PREFIX ? db_str(&res, 1) :
+		last_after = s.mode == M_PREFIX ? arena_strdup(&r->arena, db_str(&res, 1)) :
 		    arena_printf(&r->arena, "%s-%s", db_str(&res, 8), db_str(&res, 0));
 	}
 	m_opt(m, "next", "has_next", n > PAGE_ROWS ? search_url(r, &s, last_after) : NULL);

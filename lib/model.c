@@ -47,8 +47,7 @@ m_int(json_object *o, const char *key, long long v)
 void
 m_bool(json_object *o, const char *key, int v)
 {
-	if (v)
-		m_add(o, key, json_object_new_boolean(1));
+	m_add(o, key, json_object_new_boolean(v != 0));
 }
 
 void

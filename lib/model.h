@@ -20,8 +20,8 @@ json_object *m_add(json_object *o, const char *key, json_object *v);
 void m_str(json_object *o, const char *key, const char *v);
 void m_strn(json_object *o, const char *key, const char *v, size_t n);
 void m_int(json_object *o, const char *key, long long v);
-/* m_bool: true, or nothing at all when false (templates have no else);
- * JSON clients see the key only when it is true. */
+/* m_bool: a boolean; in a template, true shows the section of that name
+ * and false shows nothing (there is no else: add the opposite too). */
 void m_bool(json_object *o, const char *key, int v);
 /* m_opt: the string v under key, and the boolean has (for templates) when
  * v is not empty. */

@@ -5,6 +5,7 @@
     <span class="badge badge-{{status_tone}}">{{status_label}}</span>
     <span class="muted">{{channel}} · {{warehouse}} 仓</span>
   </div>
+  <p class="items-line">{{items_summary}}</p>
 {{#totals_mismatch}}
   <p class="alert warn">金额对不上：商品小计、优惠、运费与应付金额不一致，请核实价格。</p>
 {{/totals_mismatch}}

@@ -86,3 +86,35 @@ def sql_time(expr):
 
 def exec_sql(st, statements):
     st.sql(statements, database="shop")
+
+
+def product(st, name, list_price=10000, sku=None, **kw):
+    """A catalogue product; returns its id (index it with st.mendctl('index'))."""
+    pid = new_id(st)
+    row = dict(id=pid, sku=sku or "FX-%d" % pid, name=name, spec="", category="测试",
+               brand="测试", list_price=list_price, status="on_sale")
+    row.update(kw)
+    cols = list(row) + ["updated_at"]
+    vals = [q(v) for v in row.values()] + ["NOW()"]
+    st.sql("INSERT INTO products (%s) VALUES (%s);" % (", ".join(cols), ", ".join(vals)),
+           database="shop")
+    return pid
+
+
+def item(st, order_id, product_id, name, list_price, unit_price, qty=1, sku=None):
+    insert(st, "order_items", dict(id=new_id(st), order_id=order_id, product_id=product_id,
+                                   sku=sku or "FX-%d" % product_id, product_name=name, spec="",
+                                   list_price=list_price, unit_price=unit_price, qty=qty,
+                                   amount=unit_price * qty))
+
+
+def timed(st, table, when, **row):
+    """A row whose time columns (given as 'NOW - 3 HOUR' style values in
+    `when`) are SQL expressions."""
+    row = dict(row)
+    row.setdefault("id", new_id(st))
+    cols = list(row) + list(when)
+    vals = [q(v) for v in row.values()] + [sql_time(v) for v in when.values()]
+    st.sql("INSERT INTO %s (%s) VALUES (%s);" % (table, ", ".join(cols), ", ".join(vals)),
+           database="shop")
+    return row["id"]

@@ -136,6 +136,9 @@ innodb_log_file_size = 256M
 innodb_flush_log_at_trx_commit = 2
 max_connections = 300
 performance_schema = OFF
+server-id = 1
+log-bin = mysql-bin
+binlog_format = ROW
 [client]
 socket = {sock}
 """.format(root=self.root, sock=self.sock, port=self.db_port, run=self.run,
