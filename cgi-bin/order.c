@@ -223,7 +223,8 @@ overview(struct req *r, json_object *m, const struct order *o, int revealed)
 		m_str(c, "name", db_str(&res, 0));
 		m_str(c, "phone", revealed ? db_str(&res, 1) :
 		    mask_phone(&r->arena, db_str(&res, 1)));
-		m_str(c, "level", db_str(&res, 2));
+		m_str(c, "level", label_of(user_levels, db_str(&res, 2))->label);
+		m_str(c, "level_tone", label_of(user_levels, db_str(&res, 2))->tone);
 		m_str(c, "registered_at", db_str(&res, 3));
 		m_int(c, "orders", db_int(&res, 4));
 		m_int(c, "cancels", db_int(&res, 5));
@@ -244,6 +245,7 @@ overview(struct req *r, json_object *m, const struct order *o, int revealed)
 		badge(e, label_of(order_statuses, db_str(&res, 1)));
 		money(r, e, "amount", &res, 2);
 		m_str(e, "created_at", db_str(&res, 3));
+		m_strn(e, "date", db_str(&res, 3), 10);
 	}
 	db_done(&res);
 
@@ -371,6 +373,8 @@ tab_shipments(struct req *r, json_object *m, const struct order *o)
 
 				m_str(e, "at", db_str(&res, 1));
 				m_str(e, "code", db_str(&res, 2));
+				m_str(e, "code_label", label_of(tracking_codes,
+				    db_str(&res, 2))->label);
 				m_str(e, "location", db_str(&res, 3));
 				m_str(e, "description", db_str(&res, 4));
 				m_bool(e, "problem", strcmp(db_str(&res, 2), "unreachable") == 0 ||

@@ -76,6 +76,25 @@ const struct label actor_types[] = {
 	{ NULL, NULL, NULL },
 };
 
+const struct label tracking_codes[] = {
+	{ "picked_up", "已揽收", "blue" },
+	{ "in_transit", "运输中", "blue" },
+	{ "arrived", "到达网点", "blue" },
+	{ "out_for_delivery", "派送中", "indigo" },
+	{ "delivered", "已签收", "green" },
+	{ "unreachable", "无法联系收件人", "red" },
+	{ "returned", "退回", "red" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label user_levels[] = {
+	{ "normal", "普通会员", "gray" },
+	{ "silver", "白银会员", "gray" },
+	{ "gold", "黄金会员", "amber" },
+	{ "plus", "PLUS 会员", "purple" },
+	{ NULL, NULL, NULL },
+};
+
 const struct label *
 label_of(const struct label *t, const char *code)
 {

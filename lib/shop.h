@@ -24,6 +24,8 @@ extern const struct label pay_channels[];
 extern const struct label carriers[];
 extern const struct label order_channels[];
 extern const struct label actor_types[];
+extern const struct label tracking_codes[];
+extern const struct label user_levels[];
 
 /* label_of: the entry for code in a table ending with a NULL code; an
  * unknown code gets a neutral entry showing the code itself. */

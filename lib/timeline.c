@@ -134,8 +134,8 @@ describe(struct arena *a, const char *kind, const struct db_res *res)
 	if (strcmp(kind, "refund_failed") == 0)
 		return arena_printf(a, "退款失败 ¥%s（%s）", yuan(a, amount), pa);
 	if (strcmp(kind, "logistics") == 0)
-		return arena_printf(a, "%s %s：%s%s%s", pa, pb, pd,
-		    pc && *pc ? " · " : "", pc ? pc : "");
+		return arena_printf(a, "%s %s：%s%s%s", pa, label_of(tracking_codes, pb)->label,
+		    pd, pc && *pc ? " · " : "", pc ? pc : "");
 	if (strcmp(kind, "stock") == 0)
 		return arena_printf(a, "%s %s × %s", label_of(move_kinds, pb)->label, pa, pc);
 	if (strcmp(kind, "user") == 0)

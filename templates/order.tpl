@@ -14,15 +14,15 @@
 {{/revealed}}
   <div class="head-grid">
     <dl class="facts">
-      <div><dt>商品金额</dt><dd class="num">¥{{goods_amount}}</dd></div>
-      <div><dt>活动优惠</dt><dd class="num">−¥{{discount_amount}}</dd></div>
-      <div><dt>优惠券</dt><dd class="num">−¥{{coupon_amount}}</dd></div>
-      <div><dt>运费</dt><dd class="num">¥{{shipping_fee}}</dd></div>
-      <div><dt>应付</dt><dd class="num strong">¥{{pay_amount}}</dd></div>
-      <div><dt>实付</dt><dd class="num">¥{{paid_amount}}</dd></div>
-      <div><dt>已退</dt><dd class="num">¥{{refunded_amount}}</dd></div>
+      <div><dt>应付</dt><dd class="money strong">¥{{pay_amount}}</dd></div>
+      <div><dt>实付</dt><dd class="money">¥{{paid_amount}}</dd></div>
+      <div><dt>已退</dt><dd class="money">¥{{refunded_amount}}</dd></div>
+      <div><dt>商品金额</dt><dd class="money">¥{{goods_amount}}</dd></div>
+      <div><dt>活动优惠</dt><dd class="money">−¥{{discount_amount}}</dd></div>
+      <div><dt>优惠券</dt><dd class="money">−¥{{coupon_amount}}</dd></div>
+      <div><dt>运费</dt><dd class="money">¥{{shipping_fee}}</dd></div>
     </dl>
-    <dl class="facts">
+    <dl class="facts times">
       <div><dt>下单</dt><dd class="time">{{created_at}}</dd></div>
       <div><dt>付款</dt><dd class="time">{{paid_at}}</dd></div>
       <div><dt>发货</dt><dd class="time">{{shipped_at}}</dd></div>
@@ -77,7 +77,7 @@
 {{#customer}}
   <section class="card customer">
     <h2>顾客</h2>
-    <p class="who-line"><strong>{{name}}</strong> <span class="mono">{{phone}}</span> <span class="badge badge-gray">{{level}}</span></p>
+    <p class="who-line"><strong>{{name}}</strong> <span class="mono">{{phone}}</span> <span class="badge badge-{{level_tone}}">{{level}}</span></p>
     <p class="muted">用户 ID {{id}} · 注册于 {{registered_at}}</p>
     <dl class="counts">
       <div><dt>订单</dt><dd>{{orders}}</dd></div>
@@ -88,7 +88,7 @@
     <table class="grid compact">
       <tbody>
 {{#recent}}
-        <tr><td><a class="mono" href="{{url}}">{{order_no}}</a></td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td class="num">¥{{amount}}</td><td class="time">{{created_at}}</td></tr>
+        <tr><td><a class="mono" href="{{url}}">{{order_no}}</a></td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td class="num">¥{{amount}}</td><td class="time" title="{{created_at}}">{{date}}</td></tr>
 {{/recent}}
       </tbody>
     </table>
@@ -155,7 +155,7 @@
   <p class="muted">{{warehouse}} 仓发出 · 发货 {{shipped_at}}{{#has_delivered}} · 签收 {{delivered_at}}{{/has_delivered}}{{#has_last_event}} · 最近轨迹 {{last_event_at}}（{{hours_since_event}} 小时前）{{/has_last_event}}</p>
   <ol class="tl">
 {{#events}}
-    <li{{#problem}} class="flag"{{/problem}}><time>{{at}}</time><div><p>{{description}}</p><span class="muted small">{{location}} · {{code}}</span></div></li>
+    <li{{#problem}} class="flag"{{/problem}}><time>{{at}}</time><div><p>{{description}}</p><span class="muted small">{{location}} · {{code_label}}</span></div></li>
 {{/events}}
   </ol>
 </section>
