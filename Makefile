@@ -65,6 +65,10 @@ MENDCTL_OBJS = \
 	$(BUILD)/bin/mendctl.o \
 	$(BUILD)/bin/seed.o
 
+PROBES = \
+	$(BUILD)/probe_order.fcgi \
+	$(BUILD)/probe_search.fcgi
+
 UNIT_TESTS = \
 	$(BUILD)/tests/unit_lib
 
@@ -82,6 +86,14 @@ $(BUILD)/mendctl: $(MENDCTL_OBJS) $(BUILD)/lib/libordermend.a
 
 $(BUILD)/tests/unit_lib: $(BUILD)/tests/unit/test_lib.o $(BUILD)/lib/libordermend.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+
+# The benchmark's probes compile a page's own file to reuse its statements.
+$(BUILD)/probe_%.fcgi: $(BUILD)/tests/bench/probe_%.o $(BUILD)/lib/libordermend.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Wno-unused-function -Itests/bench -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -108,7 +120,7 @@ unit: $(UNIT_TESTS)
 test: all unit
 	@SANITIZE=$(SANITIZE) BUILD=$(BUILD) tests/run
 
-bench: all
+bench: all $(PROBES)
 	tests/bench/run
 
 install: all

@@ -47,15 +47,15 @@ enum { O_ID, O_NO, O_STATUS, O_CHANNEL, O_GOODS, O_DISCOUNT, O_COUPON,
 	O_CREATED, O_PAID_AT, O_SHIPPED_AT, O_DELIVERED_AT, O_COMPLETED_AT,
 	O_CANCELLED_AT, O_USER, O_ITEMS_SUM, O_ITEMS };
 
-static struct db_stmt q_user = DB_STMT(DB_REPLICA,
-	"SELECT u.name, u.phone, u.level, u.registered_at, COUNT(o.id),"
+/* The customer panel in one round trip: the customer with their counts
+ * (kind 'u'), then their ten latest other orders (kind 'o'). */
+static struct db_stmt q_customer = DB_STMT(DB_REPLICA,
+	"(SELECT 'u', u.name, u.phone, u.level, u.registered_at, COUNT(o.id),"
 	" COALESCE(SUM(o.status = 'cancelled'), 0),"
 	" COALESCE(SUM(o.refunded_amount > 0 OR o.status IN ('refunding', 'refunded')), 0)"
-	" FROM users u LEFT JOIN orders o ON o.user_id = u.id"
-	" WHERE u.id = ? GROUP BY u.id");
-static struct db_stmt q_recent = DB_STMT(DB_REPLICA,
-	"SELECT order_no, status, pay_amount, created_at FROM orders"
-	" WHERE user_id = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT 10");
+	" FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.id = ? GROUP BY u.id)"
+	" UNION ALL (SELECT 'o', order_no, status, pay_amount, created_at, NULL, NULL, NULL"
+	" FROM orders WHERE user_id = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT 10)");
 static struct db_stmt q_items = DB_STMT(DB_REPLICA,
 	"SELECT sku, product_name, spec, list_price, unit_price, qty, amount"
 	" FROM order_items WHERE order_id = ? ORDER BY id");
@@ -214,38 +214,38 @@ overview(struct req *r, json_object *m, const struct order *o, int revealed)
 	struct tl_order to = { o->id, o->no, o->user_id };
 	int rc;
 
-	rc = DB_ONE(&r->arena, &q_user, &res, DB_INT(o->user_id));
-	if (rc != DB_OK && rc != 1)
+	rc = DB_EXEC(&r->arena, &q_customer, &res, DB_INT(o->user_id),
+	    DB_INT(o->user_id), DB_INT(o->id));
+	if (rc != DB_OK)
 		return rc;
 	c = m_add(v, "customer", m_obj());
 	m_int(c, "id", o->user_id);
-	if (rc == DB_OK) {
-		m_str(c, "name", db_str(&res, 0));
-		m_str(c, "phone", revealed ? db_str(&res, 1) :
-		    mask_phone(&r->arena, db_str(&res, 1)));
-		m_str(c, "level", label_of(user_levels, db_str(&res, 2))->label);
-		m_str(c, "level_tone", label_of(user_levels, db_str(&res, 2))->tone);
-		m_str(c, "registered_at", db_str(&res, 3));
-		m_int(c, "orders", db_int(&res, 4));
-		m_int(c, "cancels", db_int(&res, 5));
-		m_int(c, "refunds", db_int(&res, 6));
-	}
 	m_str(c, "search_url", url_for(&r->arena, "/search?q=u%lld", o->user_id));
-	db_done(&res);
-
-	if ((rc = DB_EXEC(&r->arena, &q_recent, &res, DB_INT(o->user_id),
-	    DB_INT(o->id))) != DB_OK)
-		return rc;
 	arr = m_add(c, "recent", m_arr());
 	while (db_next(&res)) {
-		json_object *e = m_push(arr, m_obj());
+		json_object *e;
 
-		m_str(e, "order_no", db_str(&res, 0));
-		m_str(e, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 0)));
-		badge(e, label_of(order_statuses, db_str(&res, 1)));
-		money(r, e, "amount", &res, 2);
-		m_str(e, "created_at", db_str(&res, 3));
-		m_strn(e, "date", db_str(&res, 3), 10);
+		if (strcmp(db_str(&res, 0), "u") == 0) {
+			const struct label *lv = label_of(user_levels, db_str(&res, 3));
+
+			m_str(c, "name", db_str(&res, 1));
+			m_str(c, "phone", revealed ? db_str(&res, 2) :
+			    mask_phone(&r->arena, db_str(&res, 2)));
+			m_str(c, "level", lv->label);
+			m_str(c, "level_tone", lv->tone);
+			m_str(c, "registered_at", db_str(&res, 4));
+			m_int(c, "orders", db_int(&res, 5));
+			m_int(c, "cancels", db_int(&res, 6));
+			m_int(c, "refunds", db_int(&res, 7));
+			continue;
+		}
+		e = m_push(arr, m_obj());
+		m_str(e, "order_no", db_str(&res, 1));
+		m_str(e, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 1)));
+		badge(e, label_of(order_statuses, db_str(&res, 2)));
+		money(r, e, "amount", &res, 3);
+		m_str(e, "created_at", db_str(&res, 4));
+		m_strn(e, "date", db_str(&res, 4), 10);
 	}
 	db_done(&res);
 

@@ -72,6 +72,7 @@ struct search {
 	long long after_id;
 	const char *after_no;		/* ... or the order number */
 	char *product_ids;		/* JSON array of the matching products */
+	int confirmed;			/* ... checked against their names */
 	int broad;			/* product term matches many products */
 	char like[420];			/* the product term as a LIKE pattern */
 };
@@ -493,34 +494,11 @@ repeats(const struct search *s, int f)
 	    s->carrier && !s->nstatus);
 }
 
+/* count_expr: how many match, up to 1,001, by whatever path is quickest
+ * — the order does not matter here. */
 static void
-page_query(struct db_query *d, const struct search *s, int walk)
+count_expr(struct db_query *d, const struct search *s)
 {
-	int by_no = s->mode == M_PREFIX, f = F_KEYSET | (walk ? F_WALK : 0);
-
-	dbq_init(d, DB_REPLICA);
-	dbq_sql(d, "SELECT o.id, o.order_no, o.status, o.pay_amount,"
-	    " DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), u.name, o.receiver_phone,"
-	    " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
-	    " ORDER BY oi.id LIMIT 1), DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')"
-	    " FROM (SELECT ");
-	dbq_sql(d, repeats(s, f) ? "DISTINCT o.id, o.created_at" : "o.id, o.created_at");
-	if (by_no)
-		dbq_sql(d, ", o.order_no");
-	matches(d, s, f);
-	dbq_sql(d, by_no ? " ORDER BY o.order_no DESC LIMIT 51" :
-	    " ORDER BY o.created_at DESC, o.id DESC LIMIT 51");
-	dbq_sql(d, ") k JOIN orders o ON o.id = k.id LEFT JOIN users u ON u.id = o.user_id");
-	dbq_sql(d, by_no ? " ORDER BY o.order_no DESC" :
-	    " ORDER BY o.created_at DESC, o.id DESC");
-}
-
-/* count_query: how many match, up to 1,001, by whatever path is
- * quickest — the order does not matter here. */
-static void
-count_query(struct db_query *d, const struct search *s)
-{
-	dbq_init(d, DB_REPLICA);
 	if (s->mode == M_PRODUCT && !has_filters(s)) {
 		/* nothing to check on the order itself: its items suffice */
 		dbq_sql(d, "SELECT COUNT(*) FROM (SELECT DISTINCT oi.order_id FROM"
@@ -533,6 +511,67 @@ count_query(struct db_query *d, const struct search *s)
 	    "SELECT COUNT(*) FROM (SELECT o.id");
 	matches(d, s, 0);
 	dbq_sql(d, " LIMIT 1001) c");
+}
+
+/* count_decides: must the count be known before the page can be planned?
+ * Only when walking the newest orders could mean reading a great many to
+ * find a few: an amount or a carrier among the newest, or a product.  Else
+ * the count rides along in the page's statement: one round trip. */
+static int
+count_decides(const struct search *s)
+{
+	return (s->mode == M_LATEST && (s->min >= 0 || s->max >= 0 || s->carrier)) ||
+	    s->mode == M_PRODUCT;
+}
+
+/* page_query: the page, 51 rows (the 51st says there is a next page); with
+ * count set, every row also carries the count, as column 9. */
+static void
+page_query(struct db_query *d, const struct search *s, int walk, int count)
+{
+	int by_no = s->mode == M_PREFIX, f = F_KEYSET | (walk ? F_WALK : 0);
+
+	dbq_init(d, DB_REPLICA);
+	dbq_sql(d, "SELECT o.id, o.order_no, o.status, o.pay_amount,"
+	    " DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), u.name, o.receiver_phone,"
+	    " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
+	    " ORDER BY oi.id LIMIT 1), DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')");
+	if (count) {
+		dbq_sql(d, ", (");
+		count_expr(d, s);
+		dbq_sql(d, ")");
+	}
+	dbq_sql(d, " FROM (SELECT ");
+	dbq_sql(d, repeats(s, f) ? "DISTINCT o.id, o.created_at" : "o.id, o.created_at");
+	if (by_no)
+		dbq_sql(d, ", o.order_no");
+	matches(d, s, f);
+	dbq_sql(d, by_no ? " ORDER BY o.order_no DESC LIMIT 51" :
+	    " ORDER BY o.created_at DESC, o.id DESC LIMIT 51");
+	dbq_sql(d, ") k JOIN orders o ON o.id = k.id LEFT JOIN users u ON u.id = o.user_id");
+	dbq_sql(d, by_no ? " ORDER BY o.order_no DESC" :
+	    " ORDER BY o.created_at DESC, o.id DESC");
+}
+
+static void
+count_query(struct db_query *d, const struct search *s)
+{
+	dbq_init(d, DB_REPLICA);
+	count_expr(d, s);
+}
+
+static long long
+search_count(struct req *r, const struct search *s, int *rc)
+{
+	struct db_query d;
+	struct db_res res;
+	long long n = 0;
+
+	count_query(&d, s);
+	if ((*rc = dbq_exec(&r->arena, &d, &res)) == DB_OK && db_next(&res))
+		n = db_int(&res, 0);
+	db_done(&res);
+	return n;
 }
 
 /* index_ready: has the product name index been built?  Once it has, it
@@ -578,14 +617,47 @@ candidates(struct req *r, struct search *s, struct db_res *res, int *exact)
 	return dbq_exec(&r->arena, &d, res);
 }
 
-/* product_plan: the exact set of matching products, as a JSON list; many
- * of them choose the broad plan.  DB_OK, or 1 when nothing matches, or 2
- * when the term is too broad to be useful. */
+/* id_list: the first column of res as a JSON array, into the arena. */
+static char *
+id_list(struct req *r, struct db_res *res)
+{
+	struct buf ids = { 0 };
+	char *out;
+
+	buf_putc(&ids, '[');
+	while (db_next(res))
+		buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", db_str(res, 0));
+	buf_putc(&ids, ']');
+	db_done(res);
+	out = arena_strdup(&r->arena, ids.p);
+	buf_free(&ids);
+	return out;
+}
+
+/* confirm: keep only the products whose name really holds the term (the
+ * grams only say "maybe"). */
+static int
+confirm(struct req *r, struct search *s)
+{
+	struct db_res res;
+	int rc = DB_EXEC(&r->arena, &q_confirm, &res, DB_STR(s->product_ids),
+	    DB_STR(s->like));
+
+	if (rc == DB_OK)
+		s->product_ids = id_list(r, &res);
+	s->confirmed = 1;
+	return rc;
+}
+
+/* product_plan: the products matching the term, as a JSON list; many of
+ * them choose the broad plan.  A broad list is left unconfirmed — the
+ * broad plan matches item names itself, and a count over 1,000 is "1,000+"
+ * either way; page_search confirms it when the count turns out small.
+ * DB_OK, or 1 when nothing matches, or 2 when the term is too broad. */
 static int
 product_plan(struct req *r, struct search *s)
 {
 	struct db_res res;
-	struct buf ids = { 0 };
 	int rc, exact;
 
 	like_pattern(s);
@@ -595,25 +667,10 @@ product_plan(struct req *r, struct search *s)
 		db_done(&res);
 		return 2;
 	}
-	buf_putc(&ids, '[');
-	while (db_next(&res))
-		buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", db_str(&res, 0));
-	buf_putc(&ids, ']');
-	db_done(&res);
-	if (!exact && ids.len > 2) {
-		/* the grams only say "maybe": the replica's LIKE decides */
-		rc = DB_EXEC(&r->arena, &q_confirm, &res, DB_STR(ids.p), DB_STR(s->like));
-		ids.len = 0;
-		buf_putc(&ids, '[');
-		while (rc == DB_OK && db_next(&res))
-			buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", db_str(&res, 0));
-		buf_putc(&ids, ']');
-		db_done(&res);
-	}
-	s->product_ids = arena_strdup(&r->arena, ids.p);
 	s->broad = res.rows > NARROW_PRODUCTS;
-	buf_free(&ids);
-	if (rc != DB_OK)
+	s->product_ids = id_list(r, &res);
+	s->confirmed = exact;
+	if (!s->confirmed && !s->broad && (rc = confirm(r, s)) != DB_OK)
 		return rc;
 	return strcmp(s->product_ids, "[]") == 0 ? 1 : DB_OK;
 }
@@ -715,16 +772,18 @@ page_search(struct req *r)
 		if (none)
 			rc = DB_OK;
 	}
-	if (rc == DB_OK && !none) {
-		count_query(&d, &s);
-		if ((rc = dbq_exec(&r->arena, &d, &res)) == DB_OK && db_next(&res))
-			count = db_int(&res, 0);
-		db_done(&res);
+	if (rc == DB_OK && !none && count_decides(&s)) {
+		count = search_count(r, &s, &rc);
+		if (rc == DB_OK && s.mode == M_PRODUCT && !s.confirmed && count <= COUNT_CAP &&
+		    (rc = confirm(r, &s)) == DB_OK)
+			count = search_count(r, &s, &rc);
+		none = count == 0;
 	}
 	rows = m_add(m, "rows", m_arr());
-	none = none || count == 0;
 	if (rc == DB_OK && !none) {
-		page_query(&d, &s, count > COUNT_CAP);
+		/* without a count yet, the plan never depends on it: walk */
+		page_query(&d, &s, !count_decides(&s) || count > COUNT_CAP,
+		    !count_decides(&s));
 		rc = dbq_exec(&r->arena, &d, &res);
 	}
 	if (rc != DB_OK) {
@@ -738,6 +797,8 @@ page_search(struct req *r)
 
 		if (++n > PAGE_ROWS)
 			break;
+		if (!count_decides(&s))
+			count = db_int(&res, 9);
 		row = m_push(rows, m_obj());
 		m_str(row, "order_no", db_str(&res, 1));
 		m_str(row, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 1)));

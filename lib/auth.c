@@ -24,11 +24,7 @@ const char *const perm_names[PERM_COUNT] = {
 static struct db_stmt q_session = DB_STMT(DB_CONSOLE,
 	"SELECT s.id, s.agent_id, a.login, a.display_name, s.csrf_token,"
 	" a.must_change_password,"
-	" TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()),"
-	" (SELECT COALESCE(BIT_OR(1 << p.bit), 0) FROM agent_roles ar"
-	"   JOIN role_permissions rp ON rp.role = ar.role"
-	"   JOIN permissions p ON p.name = rp.permission"
-	"  WHERE ar.agent_id = a.id)"
+	" TIMESTAMPDIFF(SECOND, s.last_seen_at, NOW()), s.perms"
 	" FROM sessions s JOIN agents a ON a.id = s.agent_id"
 	" WHERE s.token_hash = ? AND s.revoked_at IS NULL"
 	" AND a.disabled_at IS NULL"
@@ -37,8 +33,8 @@ static struct db_stmt q_session = DB_STMT(DB_CONSOLE,
 static struct db_stmt q_touch = DB_STMT(DB_CONSOLE,
 	"UPDATE sessions SET last_seen_at = NOW() WHERE id = ?");
 static struct db_stmt q_new = DB_STMT(DB_CONSOLE,
-	"INSERT INTO sessions (token_hash, agent_id, csrf_token, created_at,"
-	" last_seen_at, ip, user_agent) VALUES (?, ?, ?, NOW(), NOW(), ?, ?)");
+	"INSERT INTO sessions (token_hash, agent_id, csrf_token, perms, created_at,"
+	" last_seen_at, ip, user_agent) VALUES (?, ?, ?, ?, NOW(), NOW(), ?, ?)");
 static struct db_stmt q_agent = DB_STMT(DB_CONSOLE,
 	"SELECT a.login, a.display_name, a.must_change_password,"
 	" (SELECT COALESCE(BIT_OR(1 << p.bit), 0) FROM agent_roles ar"
@@ -255,26 +251,27 @@ auth_new_session(struct req *r, long long agent_id)
 	struct session *s;
 	int rc;
 
-	token_hash(tok, TOKEN_CHARS, h);
-	rc = DB_EXEC(&r->arena, &q_new, &res, DB_BIN((const char *)h, 32),
-	    DB_INT(agent_id), DB_STR(csrf), DB_STR(r->remote_addr),
-	    DB_BIN(ua ? ua : "", ua ? (strlen(ua) > 255 ? 255 : strlen(ua)) : 0));
-	if (rc != DB_OK)
-		return rc;
 	s = arena_alloc(&r->arena, sizeof(*s));
-	s->id = (long long)res.insert_id;
-	s->agent_id = agent_id;
-	s->csrf = csrf;
 	rc = DB_ONE(&r->arena, &q_agent, &res, DB_INT(agent_id));
 	if (rc != DB_OK) {
 		db_done(&res);
 		return rc == 1 ? DB_FAIL : rc;
 	}
+	s->agent_id = agent_id;
+	s->csrf = csrf;
 	s->login = arena_strdup(&r->arena, db_str(&res, 0));
 	s->name = arena_strdup(&r->arena, db_str(&res, 1));
 	s->must_change_password = db_int(&res, 2) != 0;
 	s->perms = (unsigned long)db_int(&res, 3);
 	db_done(&res);
+	token_hash(tok, TOKEN_CHARS, h);
+	rc = DB_EXEC(&r->arena, &q_new, &res, DB_BIN((const char *)h, 32),
+	    DB_INT(agent_id), DB_STR(csrf), DB_INT((long long)s->perms),
+	    DB_STR(r->remote_addr),
+	    DB_BIN(ua ? ua : "", ua ? (strlen(ua) > 255 ? 255 : strlen(ua)) : 0));
+	if (rc != DB_OK)
+		return rc;
+	s->id = (long long)res.insert_id;
 	r->sess = s;
 	r->csrf = csrf;
 	resp_cookie(r, SESSION_COOKIE, tok, -1);

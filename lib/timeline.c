@@ -3,7 +3,9 @@
  *
  * The replica's events come from one UNION ALL statement, so the whole
  * replica side costs one round trip; each branch is an index lookup by
- * order id.  Generic columns a, b, c, d carry what each kind needs.
+ * order id (and each branch is optimised on every execution, so there are
+ * as few as there can be).  Generic columns a to e carry what each kind
+ * needs; at2 is when a payment or refund ended.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,29 +20,24 @@
 
 static struct db_stmt q_replica = DB_STMT(DB_REPLICA,
 	"SELECT * FROM ("
-	" SELECT changed_at AS at, 'status' AS kind, actor_type, actor,"
-	"  from_status AS a, to_status AS b, note AS c, '' AS d"
+	" SELECT changed_at AS at, NULL AS at2, 'status' AS kind, actor_type, actor,"
+	"  from_status AS a, to_status AS b, note AS c, '' AS d, '' AS e"
 	"  FROM order_status_history WHERE order_id = ?"
-	" UNION ALL SELECT created_at, 'pay_start', 'customer', '', payment_no,"
-	"  channel, amount, ''"
+	" UNION ALL SELECT created_at, IF(status IN ('success', 'failed', 'closed'),"
+	"  COALESCE(paid_at, updated_at), NULL), 'pay', 'customer', '', payment_no,"
+	"  channel, amount, status, CONCAT_WS(' ', trade_no, failure_code, failure_message)"
 	"  FROM payments WHERE order_id = ?"
-	" UNION ALL SELECT COALESCE(paid_at, updated_at), CONCAT('pay_', status),"
-	"  'system', channel, payment_no, COALESCE(trade_no, ''), amount,"
-	"  CONCAT_WS(' ', failure_code, failure_message)"
-	"  FROM payments WHERE order_id = ? AND status IN ('success', 'failed', 'closed')"
-	" UNION ALL SELECT created_at, 'refund_start', 'customer', '', refund_no,"
-	"  reason, amount, ''"
+	" UNION ALL SELECT created_at, IF(status IN ('success', 'failed'),"
+	"  COALESCE(completed_at, updated_at), NULL), 'refund', 'customer', '', refund_no,"
+	"  reason, amount, status, ''"
 	"  FROM refunds WHERE order_id = ?"
-	" UNION ALL SELECT COALESCE(completed_at, updated_at), CONCAT('refund_', status),"
-	"  'system', '', refund_no, '', amount, ''"
-	"  FROM refunds WHERE order_id = ? AND status IN ('success', 'failed')"
-	" UNION ALL SELECT e.event_time, 'logistics', 'system', s.carrier, s.tracking_no,"
-	"  e.code, e.location, e.description"
+	" UNION ALL SELECT e.event_time, NULL, 'logistics', 'system', s.carrier, s.tracking_no,"
+	"  e.code, e.location, e.description, ''"
 	"  FROM shipments s JOIN shipment_events e ON e.shipment_id = s.id"
 	"  WHERE s.order_id = ?"
-	" UNION ALL SELECT created_at, 'stock', 'system', warehouse, sku, kind, qty, ''"
+	" UNION ALL SELECT created_at, NULL, 'stock', 'system', warehouse, sku, kind, qty, '', ''"
 	"  FROM inventory_moves WHERE order_id = ?"
-	" UNION ALL SELECT created_at, 'user', 'customer', '', kind, detail, device, ''"
+	" UNION ALL SELECT created_at, NULL, 'user', 'customer', '', kind, detail, device, '', ''"
 	"  FROM user_events WHERE order_id = ?"
 	") t ORDER BY at DESC LIMIT 400");
 
@@ -103,81 +100,64 @@ timeline_add(struct timeline *t, const char *at, const char *actor_type,
 	e->seq = t->n++;
 }
 
-/* describe: one line for a replica event. */
-static const char *
-describe(struct arena *a, const char *kind, const struct db_res *res)
-{
-	const char *pa = db_str(res, 4), *pb = db_str(res, 5), *pc = db_str(res, 6),
-	    *pd = db_str(res, 7);
-	long long amount = pc ? strtoll(pc, NULL, 10) : 0;
-
-	if (strcmp(kind, "status") == 0)
-		return arena_printf(a, "状态 %s → %s%s%s",
-		    pa ? label_of(order_statuses, pa)->label : "新建",
-		    label_of(order_statuses, pb)->label, pc && *pc ? "：" : "",
-		    pc ? pc : "");
-	if (strcmp(kind, "pay_start") == 0)
-		return arena_printf(a, "发起支付 %s ¥%s（%s）",
-		    label_of(pay_channels, pb)->label, yuan(a, amount), pa);
-	if (strcmp(kind, "pay_success") == 0)
-		return arena_printf(a, "支付成功 ¥%s，交易号 %s（%s）", yuan(a, amount),
-		    pb, pa);
-	if (strcmp(kind, "pay_failed") == 0)
-		return arena_printf(a, "支付失败：%s（%s）", pd && *pd ? pd : "未知原因", pa);
-	if (strcmp(kind, "pay_closed") == 0)
-		return arena_printf(a, "支付单已关闭（%s）", pa);
-	if (strcmp(kind, "refund_start") == 0)
-		return arena_printf(a, "申请退款 ¥%s%s%s（%s）", yuan(a, amount),
-		    pb && *pb ? "：" : "", pb ? pb : "", pa);
-	if (strcmp(kind, "refund_success") == 0)
-		return arena_printf(a, "退款完成 ¥%s（%s）", yuan(a, amount), pa);
-	if (strcmp(kind, "refund_failed") == 0)
-		return arena_printf(a, "退款失败 ¥%s（%s）", yuan(a, amount), pa);
-	if (strcmp(kind, "logistics") == 0)
-		return arena_printf(a, "%s %s：%s%s%s", pa, label_of(tracking_codes, pb)->label,
-		    pd, pc && *pc ? " · " : "", pc ? pc : "");
-	if (strcmp(kind, "stock") == 0)
-		return arena_printf(a, "%s %s × %s", label_of(move_kinds, pb)->label, pa, pc);
-	if (strcmp(kind, "user") == 0)
-		return arena_printf(a, "%s%s%s%s%s", label_of(user_kinds, pa)->label,
-		    pb && *pb ? "：" : "", pb ? pb : "", pc && *pc ? " · " : "",
-		    pc ? pc : "");
-	return kind;
-}
-
-static const char *
-actor_of(const char *kind, const struct db_res *res)
-{
-	const char *actor = db_str(res, 3);
-
-	if (strncmp(kind, "pay_", 4) == 0 && strcmp(kind, "pay_start") != 0)
-		return label_of(pay_channels, actor)->label;
-	if (strcmp(kind, "logistics") == 0)
-		return label_of(carriers, actor)->label;
-	return actor;
-}
-
+/* from_replica: one row of the statement above is one event, or two for
+ * a payment or refund that has ended (asked for, then settled). */
 static int
 from_replica(struct req *r, struct timeline *t, const struct tl_order *o)
 {
+	struct arena *a = &r->arena;
 	struct db_res res;
-	int rc = DB_EXEC(&r->arena, &q_replica, &res, DB_INT(o->id), DB_INT(o->id),
-	    DB_INT(o->id), DB_INT(o->id), DB_INT(o->id), DB_INT(o->id),
-	    DB_INT(o->id), DB_INT(o->id));
+	int rc = DB_EXEC(a, &q_replica, &res, DB_INT(o->id), DB_INT(o->id),
+	    DB_INT(o->id), DB_INT(o->id), DB_INT(o->id), DB_INT(o->id));
 
 	if (rc != DB_OK)
 		return rc;
 	while (db_next(&res)) {
-		const char *kind = db_str(&res, 1);
-		const char *type = db_str(&res, 2);
-		const char *k = strcmp(kind, "status") == 0 ? "status" :
-		    strncmp(kind, "pay_", 4) == 0 ? "payment" :
-		    strncmp(kind, "refund_", 7) == 0 ? "refund" :
-		    strcmp(kind, "logistics") == 0 ? "logistics" :
-		    strcmp(kind, "stock") == 0 ? "stock" : "user";
+		const char *at = db_str(&res, 0), *at2 = db_str(&res, 1),
+		    *kind = db_str(&res, 2), *type = db_str(&res, 3), *actor = db_str(&res, 4),
+		    *pa = db_str(&res, 5), *pb = db_str(&res, 6), *pc = db_str(&res, 7),
+		    *pd = db_str(&res, 8), *pe = db_str(&res, 9);
+		long long amount = pc ? strtoll(pc, NULL, 10) : 0;
 
-		timeline_add(t, db_str(&res, 0), label_of(actor_types, type)->code,
-		    actor_of(kind, &res), k, describe(t->a, kind, &res), 0);
+		if (strcmp(kind, "status") == 0)
+			timeline_add(t, at, label_of(actor_types, type)->code, actor, "status",
+			    arena_printf(a, "状态 %s → %s%s%s",
+			    pa ? label_of(order_statuses, pa)->label : "新建",
+			    label_of(order_statuses, pb)->label, pc && *pc ? "：" : "",
+			    pc ? pc : ""), 0);
+		else if (strcmp(kind, "pay") == 0) {
+			const char *ch = label_of(pay_channels, pb)->label;
+
+			timeline_add(t, at, "customer", "", "payment", arena_printf(a,
+			    "发起支付 %s ¥%s（%s）", ch, yuan(a, amount), pa), 0);
+			if (at2 == NULL)
+				continue;
+			timeline_add(t, at2, "system", ch, "payment",
+			    strcmp(pd, "success") == 0 ? arena_printf(a,
+			    "支付成功 ¥%s，交易号 %s（%s）", yuan(a, amount), pe, pa) :
+			    strcmp(pd, "failed") == 0 ? arena_printf(a, "支付失败：%s（%s）",
+			    *pe ? pe : "未知原因", pa) :
+			    arena_printf(a, "支付单已关闭（%s）", pa), 0);
+		} else if (strcmp(kind, "refund") == 0) {
+			timeline_add(t, at, "customer", "", "refund", arena_printf(a,
+			    "申请退款 ¥%s%s%s（%s）", yuan(a, amount), pb && *pb ? "：" : "",
+			    pb ? pb : "", pa), 0);
+			if (at2 == NULL)
+				continue;
+			timeline_add(t, at2, "system", "", "refund", arena_printf(a,
+			    strcmp(pd, "success") == 0 ? "退款完成 ¥%s（%s）" :
+			    "退款失败 ¥%s（%s）", yuan(a, amount), pa), 0);
+		} else if (strcmp(kind, "logistics") == 0)
+			timeline_add(t, at, "system", label_of(carriers, actor)->label, "logistics",
+			    arena_printf(a, "%s %s：%s%s%s", pa, label_of(tracking_codes, pb)->label,
+			    pd, pc && *pc ? " · " : "", pc ? pc : ""), 0);
+		else if (strcmp(kind, "stock") == 0)
+			timeline_add(t, at, "system", actor, "stock", arena_printf(a, "%s %s × %s",
+			    label_of(move_kinds, pb)->label, pa, pc), 0);
+		else
+			timeline_add(t, at, "customer", "", "user", arena_printf(a, "%s%s%s%s%s",
+			    label_of(user_kinds, pa)->label, pb && *pb ? "：" : "", pb ? pb : "",
+			    pc && *pc ? " · " : "", pc ? pc : ""), 0);
 	}
 	db_done(&res);
 	return DB_OK;

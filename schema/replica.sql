@@ -69,7 +69,8 @@ CREATE TABLE orders (
   updated_at      DATETIME     NOT NULL,
   receiver_phone_tail CHAR(4) AS (RIGHT(receiver_phone, 4)) VIRTUAL,
   UNIQUE KEY ux_orders_no (order_no),                       -- order page, search by number
-  KEY ix_orders_user (user_id, created_at),                 -- search by user, customer panel
+  -- search by user; the customer panel's counts and recent orders, from the index alone
+  KEY ix_orders_user (user_id, created_at, status, pay_amount, refunded_amount, order_no),
   KEY ix_orders_phone (receiver_phone, created_at),         -- search by phone
   KEY ix_orders_tail (receiver_phone_tail, created_at),     -- search by the phone's last four digits
   KEY ix_orders_status (status, created_at),                -- search by status, scanner

@@ -52,7 +52,8 @@ def pid_alive(pid):
 
 class Stack:
     def __init__(self, root=None, port=None, workers=2, build=None, orders=2000,
-                 seed=7, keep=False, sanitize=False, log_level="info"):
+                 seed=7, keep=False, sanitize=False, log_level="info", programs=None,
+                 nginx_extra=""):
         self.temp = root is None
         self.root = os.path.abspath(root or tempfile.mkdtemp(prefix="ordermend-"))
         self.port = port or free_port()
@@ -64,6 +65,8 @@ class Stack:
         self.keep = keep
         self.sanitize = sanitize
         self.log_level = log_level
+        self.program_names = list(programs or PROGRAMS)
+        self.nginx_extra = nginx_extra
         self.run = os.path.join(self.root, "run")
         self.logs = os.path.join(self.root, "log")
         self.sock = os.path.join(self.run, "mysqld.sock")
@@ -234,7 +237,7 @@ file = {logs}/ordermend.log
     # --- programs and nginx -------------------------------------------------
 
     def start_programs(self, names=None):
-        for name in names or PROGRAMS:
+        for name in names or self.program_names:
             sock = os.path.join(self.run, name + ".sock")
             if os.path.exists(sock):
                 os.unlink(sock)
@@ -245,7 +248,7 @@ file = {logs}/ordermend.log
                            env=self.env(), stdout=log, stderr=log, check=True)
 
     def stop_programs(self, names=None):
-        for name in names or PROGRAMS:
+        for name in names or self.program_names:
             self.stop_pids(name)
 
     def write_nginx(self):
@@ -254,6 +257,9 @@ file = {logs}/ordermend.log
             os.makedirs(os.path.join(ng, "tmp", d), exist_ok=True)
         with open(os.path.join(REPO, "nginx", "ordermend.conf.in")) as f:
             server = f.read()
+        if self.nginx_extra:
+            # extra locations (the benchmark's probes) go inside the server block
+            server = server[:server.rindex("}")] + self.nginx_extra + "\n}\n"
         for k, v in (("@LISTEN@", "127.0.0.1:%d" % self.port),
                      ("@STATIC@", os.path.join(REPO, "static")),
                      ("@RUN@", self.run), ("@NGINX@", os.path.join(REPO, "nginx"))):
@@ -364,7 +370,7 @@ http {{
         return False
 
     def programs(self):
-        return list(PROGRAMS)
+        return list(self.program_names)
 
     def worker_pids(self, name):
         return [p for p in self.pids(name) if pid_alive(p)]

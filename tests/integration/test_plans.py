@@ -1,7 +1,7 @@
 """test_plans.py: every query of the search and order pages, under EXPLAIN
 (ORDERMEND_EXPLAIN=1), reads orders, order_items and shipment_events
 through an index — never a full scan."""
-import cgi
+import cgirun
 
 ORDER = 40
 BIG = {"o": "orders", "orders": "orders", "oi": "order_items", "order_items": "order_items",
@@ -9,7 +9,7 @@ BIG = {"o": "orders", "orders": "orders", "oi": "order_items", "order_items": "o
 
 
 def plans(st, program, path, query, tok):
-    status, body, plan, _ = cgi.run(st, program, path, query, cookie=tok, explain=True)
+    status, body, plan, _ = cgirun.run(st, program, path, query, cookie=tok, explain=True)
     assert status in (200, 400), (path, query, status, body[:300])
     assert plan, "no plans logged for %s?%s" % (path, query)
     return plan
@@ -24,7 +24,7 @@ def assert_indexed(plan, what):
 
 
 def test_search_queries_use_indexes(st):
-    tok = cgi.session(st)
+    tok = cgirun.session(st)
     o = st.sql("SELECT order_no, receiver_phone, user_id FROM orders WHERE id < 900000000"
                " ORDER BY id DESC LIMIT 1", database="shop")[0]
     day = st.sql("SELECT DATE(created_at) FROM orders ORDER BY id LIMIT 1 OFFSET 100",
@@ -45,7 +45,7 @@ def test_search_queries_use_indexes(st):
 
 
 def test_order_page_queries_use_indexes(st):
-    tok = cgi.session(st)
+    tok = cgirun.session(st)
     no = st.sql("SELECT o.order_no FROM orders o JOIN shipments s ON s.order_id = o.id"
                 " ORDER BY o.id LIMIT 1", database="shop")[0][0]
     for tab in ("", "items", "payments", "shipments", "inventory", "coupons", "activity",

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import time
 
-import cgi
+import cgirun
 import stack as stackmod
 
 ORDER = 85
@@ -47,7 +47,7 @@ def page(st, sock, program, path, tok):
     old = dict(os.environ)
     os.environ.update(ORDERMEND_REPLICA_SOCKET=sock, ORDERMEND_REPLICA_LAG_WARN="2s")
     try:
-        return cgi.run(st, program, path, "", cookie=tok)
+        return cgirun.run(st, program, path, "", cookie=tok)
     finally:
         os.environ.clear()
         os.environ.update(old)
@@ -69,7 +69,7 @@ def test_lag_and_stopped_replication_are_shown(st):
         sql(sock, "CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = %d,"
             " MASTER_USER = 'repl', MASTER_PASSWORD = 'repl', MASTER_LOG_FILE = '%s',"
             " MASTER_LOG_POS = %s, MASTER_DELAY = 3600; START SLAVE;" % (st.db_port, f, pos))
-        tok = cgi.session(st)
+        tok = cgirun.session(st)
         st.sql("CREATE DATABASE IF NOT EXISTS lag_probe; DROP DATABASE lag_probe;")
         deadline = time.time() + 30
         status = body = None
@@ -88,7 +88,7 @@ def test_lag_and_stopped_replication_are_shown(st):
         _, hbody, _, _ = page(st, sock, "health", "/healthz", None)
         assert '"replication":"stopped"' in hbody and '"replica_lag_seconds":null' in hbody
         # the stack's own server is no replica: no banner there
-        status, body, _, _ = cgi.run(st, "search", "/search", "", cookie=tok)
+        status, body, _, _ = cgirun.run(st, "search", "/search", "", cookie=tok)
         assert "只读副本" not in body and "复制已停止" not in body
     finally:
         with open(os.path.join(root, "mariadb.pid")) as f:

@@ -1,4 +1,4 @@
-"""cgi.py: run a program once as plain CGI against a stack, signed in as an
+"""cgirun.py: run a program once as plain CGI against a stack, signed in as an
 agent, optionally with ORDERMEND_EXPLAIN=1 — for plan checks and for
 timing a page without nginx in the way."""
 import hashlib
@@ -13,8 +13,11 @@ def session(st, login="agent"):
     """A session cookie value for login, made directly in the console."""
     tok = secrets.token_urlsafe(32)[:43]
     h = hashlib.blake2b(tok.encode(), digest_size=32).hexdigest()
-    st.sql("INSERT INTO sessions (token_hash, agent_id, csrf_token, created_at, last_seen_at)"
-           " SELECT UNHEX('%s'), id, '%s', NOW(), NOW() FROM agents WHERE login = '%s';"
+    st.sql("INSERT INTO sessions (token_hash, agent_id, csrf_token, perms, created_at,"
+           " last_seen_at) SELECT UNHEX('%s'), a.id, '%s', (SELECT COALESCE(BIT_OR(1 << p.bit), 0)"
+           " FROM agent_roles ar JOIN role_permissions rp ON rp.role = ar.role"
+           " JOIN permissions p ON p.name = rp.permission WHERE ar.agent_id = a.id),"
+           " NOW(), NOW() FROM agents a WHERE a.login = '%s';"
            % (h, secrets.token_urlsafe(32)[:43], login), database="ordermend")
     return tok
 

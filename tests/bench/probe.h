@@ -1,0 +1,45 @@
+/* probe.h: what the benchmark's bare probes share: rows out as text */
+#ifndef OM_PROBE_H
+#define OM_PROBE_H
+
+#include "buf.h"
+#include "db.h"
+#include "req.h"
+#include "resp.h"
+
+/* probe_rows: every row of res as tab-separated text (the current row
+ * first when one was fetched already); releases res. */
+static inline void
+probe_rows(struct buf *out, struct db_res *res, int fetched)
+{
+	unsigned i;
+
+	while (fetched || db_next(res)) {
+		fetched = 0;
+		for (i = 0; i < res->ncols; i++) {
+			const char *v = db_str(res, i);
+
+			buf_puts(out, v ? v : "NULL");
+			buf_putc(out, i + 1 < res->ncols ? '\t' : '\n');
+		}
+	}
+	db_done(res);
+}
+
+static inline void
+probe_fail(struct req *r, int rc)
+{
+	resp_raw(r, rc == 1 ? 404 : 503, "text/plain; charset=utf-8", "no\n", 3);
+}
+
+static inline void
+probe_send(struct req *r, int rc, struct buf *out)
+{
+	if (rc != DB_OK)
+		probe_fail(r, rc);
+	else
+		resp_raw(r, 200, "text/plain; charset=utf-8", out->p ? out->p : "", out->len);
+	buf_free(out);
+}
+
+#endif

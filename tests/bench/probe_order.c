@@ -1,0 +1,57 @@
+/* probe_order.c: the order page's SQL and nothing else, for the benchmark
+ *
+ * GET /probe/orders/{order_no} runs exactly the statements the order page
+ * runs for its overview — the same statement objects, compiled from
+ * cgi-bin/order.c and lib/timeline.c, over the same connections — and
+ * returns the rows as plain text: no session check, no model, no
+ * template.  Its requests per second are the database's ceiling for the
+ * page.
+ */
+int order_page_main(int, char **);
+#define main order_page_main
+#include "../../cgi-bin/order.c"
+#undef main
+#include "../../lib/timeline.c"
+
+#include "probe.h"
+
+static void
+probe_order(struct req *r)
+{
+	struct buf out = { 0 };
+	struct db_res res;
+	long long id, uid;
+	int rc;
+
+	rc = DB_ONE(&r->arena, &q_order, &res, DB_STR(r->seg[0]));
+	if (rc != DB_OK) {
+		db_done(&res);
+		probe_fail(r, rc);
+		return;
+	}
+	id = db_int(&res, O_ID);
+	uid = db_int(&res, O_USER);
+	probe_rows(&out, &res, 1);
+	if ((rc = DB_EXEC(&r->arena, &q_customer, &res, DB_INT(uid), DB_INT(uid),
+	    DB_INT(id))) == DB_OK)
+		probe_rows(&out, &res, 0);
+	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_replica, &res, DB_INT(id),
+	    DB_INT(id), DB_INT(id), DB_INT(id), DB_INT(id), DB_INT(id))) == DB_OK)
+		probe_rows(&out, &res, 0);
+	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_audit, &res,
+	    DB_STR(r->seg[0]))) == DB_OK)
+		probe_rows(&out, &res, 0);
+	probe_send(r, rc, &out);
+}
+
+static const struct route probe_routes[] = {
+	{ "GET", "/probe/orders/*", AUTH_PUBLIC, probe_order },
+	{ NULL, NULL, 0, NULL },
+};
+
+int
+main(int argc, char **argv)
+{
+	(void)routes;
+	return app_main(argc, argv, "probe_order", probe_routes, NULL);
+}
