@@ -56,6 +56,7 @@ LIB_OBJS = \
 	$(BUILD)/lib/util.o
 
 PROGRAMS = \
+	$(BUILD)/account.fcgi \
 	$(BUILD)/health.fcgi \
 	$(BUILD)/login.fcgi \
 	$(BUILD)/order.fcgi \

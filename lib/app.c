@@ -156,8 +156,21 @@ dispatch(struct req *r, const struct route *routes)
 		page_error(r, 403, "没有权限", "Your role does not allow this.");
 		return;
 	}
+	if (r->sess && r->sess->must_change_password &&
+	    strcmp(r->path, "/account/password") != 0 && strcmp(r->path, "/logout") != 0) {
+		/* a password an admin set must be replaced before anything else */
+		if (!r->json && strcmp(method, "GET") == 0)
+			resp_redirect(r, url_for(&r->arena, "/account/password"));
+		else
+			page_error(r, 403, "请先修改密码",
+			    "Your password was reset: change it at /account/password first.");
+		return;
+	}
 	auth_csrf(r);
-	if (strcmp(r->method, "POST") == 0 && !auth_csrf_ok(r)) {
+	/* a script with an API token needs no CSRF token: no browser sends
+	 * an Authorization header on its own */
+	if (strcmp(r->method, "POST") == 0 && !(r->sess && r->sess->token_id) &&
+	    !auth_csrf_ok(r)) {
 		audit(r, "csrf_refused", NULL, r->path, r->err);
 		rlog(r, LOG_WARN, "csrf_refused", "path=%s why=%s", r->path, r->err);
 		page_error(r, 403, "请求被拒绝",

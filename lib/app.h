@@ -15,7 +15,8 @@
  * access is decided.  For every request the loop, in order: parses it
  * (400/413/415), finds the route (404/405), loads the session, sends a
  * visitor to /login (or 401 for JSON), refuses a missing permission (403,
- * audited), checks CSRF and origin on POST (403, audited), runs the
+ * audited), sends an agent whose password was reset to change it, checks
+ * CSRF and origin on POST (403, audited; not for API tokens), runs the
  * handler, writes the response, and frees everything the request took.
  *
  * Start-up loads the configuration and templates and stops the program on

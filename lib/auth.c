@@ -10,6 +10,10 @@
 #include "util.h"
 
 #define SESSION_COOKIE "om_sid"
+#define TOKEN_PREFIX "om_"		/* API tokens: om_ + 43 characters */
+#define LOGIN_FREE 5			/* failures before delays, per login */
+#define ADDR_FREE 20			/* ... per address */
+#define MAX_DELAY 900			/* seconds */
 #define PRE_COOKIE "om_pre"
 #define TOKEN_BYTES 32
 #define TOKEN_CHARS 43		/* base64url of 32 bytes, no padding */
@@ -42,6 +46,35 @@ static struct db_stmt q_agent = DB_STMT(DB_CONSOLE,
 	"   JOIN permissions p ON p.name = rp.permission"
 	"  WHERE ar.agent_id = a.id)"
 	" FROM agents a WHERE a.id = ?");
+static struct db_stmt q_bearer = DB_STMT(DB_CONSOLE,
+	"SELECT t.id, t.agent_id, a.login, a.display_name,"
+	" t.perms & (SELECT COALESCE(BIT_OR(1 << p.bit), 0) FROM agent_roles ar"
+	"   JOIN role_permissions rp ON rp.role = ar.role"
+	"   JOIN permissions p ON p.name = rp.permission WHERE ar.agent_id = a.id),"
+	" TIMESTAMPDIFF(SECOND, COALESCE(t.last_used_at, t.created_at), NOW())"
+	" FROM api_tokens t JOIN agents a ON a.id = t.agent_id"
+	" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > NOW()"
+	" AND a.disabled_at IS NULL");
+static struct db_stmt q_token_used = DB_STMT(DB_CONSOLE,
+	"UPDATE api_tokens SET last_used_at = NOW() WHERE id = ?");
+static struct db_stmt q_token_new = DB_STMT(DB_CONSOLE,
+	"INSERT INTO api_tokens (agent_id, name, token_hash, perms, created_by,"
+	" created_at, expires_at) VALUES (?, ?, ?, ?, ?, NOW(), NOW() + INTERVAL ? DAY)");
+static struct db_stmt q_throttle = DB_STMT(DB_CONSOLE,
+	"SELECT COALESCE(MAX(CEILING(TIMESTAMPDIFF(MICROSECOND, NOW(3), blocked_until)"
+	" / 1000000)), 0) FROM login_throttle WHERE subject IN (?, ?)"
+	" AND blocked_until > NOW(3)");
+static struct db_stmt q_fail_get = DB_STMT(DB_CONSOLE,
+	"SELECT failures FROM login_throttle WHERE subject = ?"
+	" AND window_start > NOW() - INTERVAL 1 HOUR");
+static struct db_stmt q_fail_put = DB_STMT(DB_CONSOLE,
+	"INSERT INTO login_throttle (subject, failures, window_start, blocked_until)"
+	" VALUES (?, ?, NOW(), IF(? > 0, NOW(3) + INTERVAL ? SECOND, NULL))"
+	" ON DUPLICATE KEY UPDATE failures = VALUES(failures),"
+	" window_start = IF(VALUES(failures) = 1, NOW(), window_start),"
+	" blocked_until = VALUES(blocked_until)");
+static struct db_stmt q_fail_clear = DB_STMT(DB_CONSOLE,
+	"DELETE FROM login_throttle WHERE subject = ?");
 static struct db_stmt q_revoke = DB_STMT(DB_CONSOLE,
 	"UPDATE sessions SET revoked_at = NOW() WHERE id = ? AND revoked_at IS NULL");
 
@@ -89,9 +122,44 @@ token_shape(const char *t)
 	return 1;
 }
 
+/* bearer: the agent behind an API token in the Authorization header. */
+static int
+bearer(struct req *r, const char *header)
+{
+	const char *tok = header + 7;
+	unsigned char h[32];
+	struct db_res res;
+	struct session *s;
+	int rc;
+
+	if (strncmp(tok, TOKEN_PREFIX, 3) != 0 || !token_shape(tok + 3))
+		return DB_OK;
+	token_hash(tok, 3 + TOKEN_CHARS, h);
+	rc = DB_ONE(&r->arena, &q_bearer, &res, DB_BIN((const char *)h, 32));
+	if (rc == 1) {
+		db_done(&res);
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	s = arena_alloc(&r->arena, sizeof(*s));
+	s->token_id = db_int(&res, 0);
+	s->agent_id = db_int(&res, 1);
+	s->login = arena_strdup(&r->arena, db_str(&res, 2));
+	s->name = arena_strdup(&r->arena, db_str(&res, 3));
+	s->perms = (unsigned long)db_int(&res, 4);
+	s->csrf = "";
+	if (db_int(&res, 5) >= 60)
+		db_exec(&r->arena, &q_token_used, NULL, 1, &DB_INT(s->token_id));
+	db_done(&res);
+	r->sess = s;
+	return DB_OK;
+}
+
 int
 auth_load(struct req *r)
 {
+	const char *authz = req_env(r, "HTTP_AUTHORIZATION");
 	const char *tok = req_cookie(r, SESSION_COOKIE);
 	unsigned char h[32];
 	struct db_res res;
@@ -99,6 +167,8 @@ auth_load(struct req *r)
 	int rc;
 
 	r->sess = NULL;
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0)
+		return bearer(r, authz);
 	if (!token_shape(tok))
 		return DB_OK;
 	token_hash(tok, TOKEN_CHARS, h);
@@ -288,4 +358,100 @@ auth_end_session(struct req *r)
 		rc = db_exec(&r->arena, &q_revoke, NULL, 1, &DB_INT(r->sess->id));
 	resp_cookie(r, SESSION_COOKIE, "", 0);
 	return rc;
+}
+
+char *
+auth_perms_text(struct arena *a, unsigned long perms)
+{
+	char out[512] = "";
+	size_t i;
+
+	for (i = 0; i < PERM_COUNT; i++)
+		if (perms & (1UL << i)) {
+			if (out[0])
+				strncat(out, ", ", sizeof(out) - strlen(out) - 1);
+			strncat(out, perm_names[i], sizeof(out) - strlen(out) - 1);
+		}
+	return arena_strdup(a, out);
+}
+
+int
+auth_new_token(struct req *r, long long agent_id, const char *name,
+    unsigned long perms, long long days, const char **token, long long *id)
+{
+	char *tok = arena_alloc(&r->arena, 3 + TOKEN_CHARS + 1);
+	unsigned char h[32];
+	struct db_res res;
+	int rc;
+
+	memcpy(tok, TOKEN_PREFIX, 3);
+	memcpy(tok + 3, new_token(&r->arena), TOKEN_CHARS + 1);
+	token_hash(tok, 3 + TOKEN_CHARS, h);
+	rc = DB_EXEC(&r->arena, &q_token_new, &res, DB_INT(agent_id), DB_STR(name),
+	    DB_BIN((const char *)h, 32), DB_INT((long long)perms),
+	    DB_INT(r->sess->agent_id), DB_INT(days));
+	if (rc != DB_OK)
+		return rc;
+	*token = tok;
+	*id = (long long)res.insert_id;
+	return DB_OK;
+}
+
+/* subject: the throttle's key for a login or an address. */
+static char *
+subject(struct req *r, const char *kind, const char *what)
+{
+	return arena_printf(&r->arena, "%s:%.100s", kind, what);
+}
+
+long long
+auth_throttled(struct req *r, const char *login, int *rc)
+{
+	struct db_res res;
+	long long wait = 0;
+
+	*rc = DB_ONE(&r->arena, &q_throttle, &res,
+	    DB_STR(subject(r, "login", login)), DB_STR(subject(r, "ip", r->remote_addr)));
+	if (*rc == DB_OK)
+		wait = db_int(&res, 0);
+	else if (*rc == 1)
+		*rc = DB_OK;
+	db_done(&res);
+	return wait;
+}
+
+/* fail: one more failure for a subject; past `free` of them in an hour,
+ * the next attempt waits 1, 2, 4 ... seconds, up to MAX_DELAY. */
+static int
+fail(struct req *r, const char *subj, long long free)
+{
+	struct db_res res;
+	long long n = 1, delay = 0;
+	int rc = DB_ONE(&r->arena, &q_fail_get, &res, DB_STR(subj));
+
+	if (rc == DB_OK)
+		n = db_int(&res, 0) + 1;
+	db_done(&res);
+	if (rc != DB_OK && rc != 1)
+		return rc;
+	if (n >= free)
+		delay = n - free >= 10 ? MAX_DELAY : 1LL << (n - free);
+	if (delay > MAX_DELAY)
+		delay = MAX_DELAY;
+	return DB_EXEC(&r->arena, &q_fail_put, NULL, DB_STR(subj), DB_INT(n),
+	    DB_INT(delay), DB_INT(delay));
+}
+
+int
+auth_note_failure(struct req *r, const char *login)
+{
+	int rc = fail(r, subject(r, "login", login), LOGIN_FREE);
+
+	return rc != DB_OK ? rc : fail(r, subject(r, "ip", r->remote_addr), ADDR_FREE);
+}
+
+int
+auth_note_success(struct req *r, const char *login)
+{
+	return DB_EXEC(&r->arena, &q_fail_clear, NULL, DB_STR(subject(r, "login", login)));
 }

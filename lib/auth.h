@@ -7,6 +7,15 @@
  * scripts may send it as X-CSRF-Token.  Public forms (the login form) use a
  * double-submit token in the om_pre cookie instead.
  *
+ * Scripts send "Authorization: Bearer om_..." instead: an API token, stored
+ * only as its hash, holding a subset of its agent's permissions (and never
+ * more than the agent holds today); a bearer request needs no CSRF token,
+ * since no browser sends that header by itself.
+ *
+ * Failed sign-ins are counted per login and per address: past a few, each
+ * further attempt must wait a growing delay (never a lock a stranger could
+ * keep closed), and a waiting attempt is refused without a password check.
+ *
  * Permissions are bits, named as in the console schema's permissions table;
  * an agent has the union of their roles'.  A route declares what it needs
  * and the accept loop (app.c) checks it before the handler runs: handlers
@@ -43,7 +52,8 @@ enum perm {
 extern const char *const perm_names[PERM_COUNT];
 
 struct session {
-	long long id;
+	long long id;		/* the session, or 0 for an API token */
+	long long token_id;	/* the API token, or 0 for a session */
 	long long agent_id;
 	const char *login;
 	const char *name;
@@ -81,5 +91,23 @@ const char *auth_password_acceptable(const char *password);
 int auth_new_session(struct req *r, long long agent_id);
 /* auth_end_session: revoke the current session and clear the cookie. */
 int auth_end_session(struct req *r);
+
+/* auth_perms_text: the names of the bits in perms, "a, b, c", into the
+ * arena (for the audit log). */
+char *auth_perms_text(struct arena *a, unsigned long perms);
+/* auth_new_token: a new API token for agent_id with perms until expiry
+ * days from now; the token itself (shown once, never stored) goes to
+ * *token, its row id to *id.  DB_OK or an error. */
+int auth_new_token(struct req *r, long long agent_id, const char *name,
+    unsigned long perms, long long days, const char **token, long long *id);
+
+/* Sign-in throttling. */
+/* auth_throttled: the seconds this login or this address must still wait
+ * before a password is checked (0: none); DB_OK or an error in *rc. */
+long long auth_throttled(struct req *r, const char *login, int *rc);
+/* auth_note_failure: count a failed sign-in for the login and address. */
+int auth_note_failure(struct req *r, const char *login);
+/* auth_note_success: a good sign-in clears the login's count. */
+int auth_note_success(struct req *r, const char *login);
 
 #endif

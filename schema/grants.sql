@@ -26,3 +26,5 @@ GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.sessions TO ordermend_web;
 GRANT SELECT, INSERT ON `@CONSOLE@`.audit_log TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.product_grams TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.index_state TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.api_tokens TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.login_throttle TO ordermend_web;

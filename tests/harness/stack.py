@@ -18,7 +18,7 @@ import time
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROGRAMS = ["login", "search", "order", "health"]
+PROGRAMS = ["login", "account", "search", "order", "health"]
 DEMO_AGENTS = [
     ("admin", "demo-admin", "管理员 Admin", "admin"),
     ("lead", "demo-lead", "王主管", "lead"),
