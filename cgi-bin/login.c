@@ -8,8 +8,11 @@
  *      next     as above
  * POST /logout  (any agent) end this session
  *
- * A failed sign-in never says whether the login exists: unknown logins
- * and disabled agents cost the same password hash as a wrong password.
+ * A failed sign-in never says whether the login exists: unknown logins,
+ * disabled agents and service accounts cost the same password hash as a
+ * wrong password.  Past 5 failures for a login (20 for an address) within
+ * an hour, each further attempt waits a growing delay and is answered 429
+ * without a password check; every attempt is audited.
  */
 #include <string.h>
 
@@ -23,7 +26,8 @@
 #include "util.h"
 
 static struct db_stmt q_agent = DB_STMT(DB_CONSOLE,
-	"SELECT id, password_hash, disabled_at IS NOT NULL FROM agents WHERE login = ?");
+	"SELECT id, password_hash, disabled_at IS NOT NULL, service FROM agents"
+	" WHERE login = ?");
 static struct db_stmt q_rehash = DB_STMT(DB_CONSOLE,
 	"UPDATE agents SET password_hash = ?, updated_at = NOW() WHERE id = ?");
 
@@ -69,11 +73,11 @@ page_login_form(struct req *r)
 static void
 page_login(struct req *r)
 {
-	const char *login = NULL, *password = req_get(r, "password");
+	const char *login = NULL, *password = req_get(r, "password"), *why = NULL;
 	json_object *m, *errs;
 	struct db_res res;
-	long long id = 0;
-	int rc, ok = 0, rehash = 0, disabled = 0;
+	long long id = 0, wait;
+	int rc, ok = 0, rehash = 0;
 	char hash[AUTH_HASH_LEN];
 
 	errs = m_obj();
@@ -89,21 +93,42 @@ page_login(struct req *r)
 	}
 	json_object_put(errs);
 
-	rc = DB_ONE(&r->arena, &q_agent, &res, DB_STR(login));
+	wait = auth_throttled(r, login, &rc);
+	if (rc == DB_OK && wait > 0) {
+		rc = audit(r, "login_throttled", NULL, login, NULL);
+		rlog(r, LOG_WARN, "login_throttled", "login=%s ip=%s wait=%lld", login,
+		    r->remote_addr, wait);
+		if (rc != DB_OK) {
+			page_db_error(r, rc);
+			return;
+		}
+		resp_header(r, "Retry-After", "%lld", wait);
+		m = form_model(r, login);
+		m_str(m_add(m, "failure", m_obj()), "message", arena_printf(&r->arena,
+		    "尝试次数过多，请 %lld 秒后再试。Too many attempts: wait %lld s.", wait, wait));
+		resp_page(r, 429, "login", m);
+		return;
+	}
+	if (rc == DB_OK)
+		rc = DB_ONE(&r->arena, &q_agent, &res, DB_STR(login));
 	if (rc != DB_OK && rc != 1) {
 		page_db_error(r, rc);
 		return;
 	}
 	if (rc == DB_OK) {
 		id = db_int(&res, 0);
-		disabled = db_int(&res, 2) != 0;
-		ok = auth_verify(password, db_str(&res, 1), &rehash) && !disabled;
+		ok = auth_verify(password, db_str(&res, 1), &rehash);
+		if (ok && db_int(&res, 2))
+			ok = 0, why = "disabled";
+		if (ok && db_int(&res, 3))
+			ok = 0, why = "service account";
 	} else
 		auth_verify(password, dummy_hash, &rehash);
 	db_done(&res);
 
 	if (!ok) {
-		rc = audit(r, "login_failed", NULL, login, disabled ? "disabled" : NULL);
+		if ((rc = auth_note_failure(r, login)) == DB_OK)
+			rc = audit(r, "login_failed", NULL, login, why);
 		rlog(r, LOG_WARN, "login_failed", "login=%s ip=%s", login, r->remote_addr);
 		if (rc != DB_OK) {
 			page_db_error(r, rc);
@@ -119,6 +144,7 @@ page_login(struct req *r)
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
 	    (rc = auth_new_session(r, id)) != DB_OK ||
 	    (rc = audit(r, "login_ok", NULL, login, NULL)) != DB_OK ||
+	    (rc = auth_note_success(r, login)) != DB_OK ||
 	    (rehash && auth_hash(password, hash) == 0 &&
 	    (rc = DB_EXEC(&r->arena, &q_rehash, NULL, DB_STR(hash), DB_INT(id))) != DB_OK) ||
 	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {

@@ -51,7 +51,7 @@ static struct db_stmt q_bearer = DB_STMT(DB_CONSOLE,
 	" t.perms & (SELECT COALESCE(BIT_OR(1 << p.bit), 0) FROM agent_roles ar"
 	"   JOIN role_permissions rp ON rp.role = ar.role"
 	"   JOIN permissions p ON p.name = rp.permission WHERE ar.agent_id = a.id),"
-	" TIMESTAMPDIFF(SECOND, COALESCE(t.last_used_at, t.created_at), NOW())"
+	" COALESCE(TIMESTAMPDIFF(SECOND, t.last_used_at, NOW()), 86400)"
 	" FROM api_tokens t JOIN agents a ON a.id = t.agent_id"
 	" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > NOW()"
 	" AND a.disabled_at IS NULL");

@@ -45,6 +45,7 @@ resp_init(const char *program)
 	tmpl_global("u_logout", url_for(&a, "/logout"));
 	tmpl_global("u_reports", url_for(&a, "/reports"));
 	tmpl_global("u_admin", url_for(&a, "/admin"));
+	tmpl_global("u_account", url_for(&a, "/account"));
 	arena_cleanup(&a);
 }
 

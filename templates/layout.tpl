@@ -18,7 +18,7 @@
     <input type="search" name="q" placeholder="订单号 / 手机号 / 用户ID / 商品名" aria-label="搜索订单" accesskey="s">
   </form>
   <div class="who">
-    <span class="agent" title="{{login}}">{{name}}</span>
+    <a class="agent" href="{{u_account}}" title="{{login}}">{{name}}</a>
     <form action="{{u_logout}}" method="post">
       <input type="hidden" name="csrf" value="{{csrf}}">
       <button type="submit" class="link">退出</button>

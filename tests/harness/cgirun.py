@@ -22,20 +22,29 @@ def session(st, login="agent"):
     return tok
 
 
-def run(st, program, path, query="", cookie=None, explain=False, accept=None):
-    """Returns (status, body, plan lines, seconds)."""
+def run(st, program, path, query="", cookie=None, explain=False, accept=None, body=None,
+        addr="127.0.0.1", cookies=None):
+    """Returns (status, body, plan lines, seconds).  With body (a str), a
+    urlencoded POST."""
     env = dict(st.env(), GATEWAY_INTERFACE="CGI/1.1", REQUEST_METHOD="GET",
-               PATH_INFO=path, QUERY_STRING=query, REMOTE_ADDR="127.0.0.1",
+               PATH_INFO=path, QUERY_STRING=query, REMOTE_ADDR=addr,
                ORDERMEND_LOG_FILE="", ORDERMEND_LOG_LEVEL="info")
+    if body is not None:
+        env.update(REQUEST_METHOD="POST", CONTENT_LENGTH=str(len(body.encode())),
+                   CONTENT_TYPE="application/x-www-form-urlencoded")
+    jar = dict(cookies or {})
     if cookie:
-        env["HTTP_COOKIE"] = "om_sid=" + cookie
+        jar["om_sid"] = cookie
+    if jar:
+        env["HTTP_COOKIE"] = "; ".join("%s=%s" % kv for kv in jar.items())
     if accept:
         env["HTTP_ACCEPT"] = accept
     if explain:
         env["ORDERMEND_EXPLAIN"] = "1"
     t = time.time()
     p = subprocess.run([os.path.join(st.build, program + ".fcgi")], env=env,
-                       capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+                       capture_output=True, text=True, timeout=60,
+                       input=body if body is not None else "")
     took = time.time() - t
     m = re.match(r"Status: (\d+)", p.stdout)
     plans = []
