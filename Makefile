@@ -39,9 +39,11 @@ LIB_OBJS = \
 	$(BUILD)/lib/actions.o \
 	$(BUILD)/lib/app.o \
 	$(BUILD)/lib/arena.o \
+	$(BUILD)/lib/anomaly.o \
 	$(BUILD)/lib/audit.o \
 	$(BUILD)/lib/auth.o \
 	$(BUILD)/lib/buf.o \
+	$(BUILD)/lib/cases.o \
 	$(BUILD)/lib/cfg.o \
 	$(BUILD)/lib/db.o \
 	$(BUILD)/lib/log.o \
@@ -73,7 +75,14 @@ PROBES = \
 UNIT_TESTS = \
 	$(BUILD)/tests/unit_lib
 
-all: $(PROGRAMS) $(BUILD)/mendctl
+DAEMONS = \
+	$(BUILD)/mend-scan
+
+all: $(PROGRAMS) $(BUILD)/mendctl $(DAEMONS)
+
+$(BUILD)/mend-scan: $(BUILD)/bin/mend-scan.o $(BUILD)/lib/libordermend.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 
 $(BUILD)/lib/libordermend.a: $(LIB_OBJS)
 	@rm -f $@
@@ -129,7 +138,7 @@ install: all
 		$(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/static \
 		$(DESTDIR)$(DATADIR)/schema/migrations
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/lib/ordermend/
-	install -m 755 $(BUILD)/mendctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/mendctl $(DAEMONS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 templates/*.tpl $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 static/* $(DESTDIR)$(DATADIR)/static/
 	install -m 644 schema/*.sql $(DESTDIR)$(DATADIR)/schema/

@@ -78,6 +78,11 @@ static const struct key keys[] = {
 	{ "anomaly", "refund_stuck", K_DUR, O(refund_stuck), "24h", 3600, 2592000, NULL },
 	{ "anomaly", "price_low_pct", K_INT, O(price_low_pct), "50", 1, 99, NULL },
 	{ "anomaly", "price_high_pct", K_INT, O(price_high_pct), "150", 101, 10000, NULL },
+	{ "scanner", "interval", K_DUR, O(scan_interval), "30s", 5, 3600, NULL },
+	{ "scanner", "full_interval", K_DUR, O(scan_full_interval), "10m", 60, 86400, NULL },
+	{ "scanner", "group_threshold", K_INT, O(group_threshold), "10", 2, 100000, NULL },
+	{ "scanner", "group_window", K_DUR, O(group_window), "1h", 60, 604800, NULL },
+	{ "scanner", "reopen_window", K_DUR, O(reopen_window), "24h", 60, 2592000, NULL },
 	{ "order", "activity_window", K_DUR, O(activity_window), "24h", 600, 604800, NULL },
 };
 

@@ -61,6 +61,12 @@ struct cfg {
 	long long refund_stuck;
 	long long price_low_pct;
 	long long price_high_pct;
+	/* [scanner] */
+	long long scan_interval;
+	long long scan_full_interval;
+	long long group_threshold;
+	long long group_window;
+	long long reopen_window;
 	/* [order] */
 	long long activity_window;
 };

@@ -28,3 +28,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.product_grams TO ordermend_w
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.index_state TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.api_tokens TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.login_throttle TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.anomaly_rules TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.incidents TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.silences TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.cases TO ordermend_web;
+GRANT SELECT, INSERT ON `@CONSOLE@`.case_events TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.scan_state TO ordermend_web;
+GRANT SELECT, INSERT ON `@CONSOLE@`.scan_runs TO ordermend_web;

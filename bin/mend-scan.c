@@ -1,0 +1,924 @@
+/* mend-scan.c: finds troubled orders on the replica and keeps them as cases
+ *
+ *   mend-scan               a daemon: a pass every [scanner] interval, and
+ *                           every full_interval a full pass of the kinds the
+ *                           clock alone can bring about
+ *   mend-scan --once [--full]   one pass and exit (cron on a shared host)
+ *
+ * One scanner works at a time: it holds the MariaDB lock
+ * 'ordermend.scanner' on its console connection.  Another waits for the
+ * lock and takes over when the first dies, since the lock goes with its
+ * connection.  With --once, a busy lock means another scanner is working:
+ * nothing to do.
+ *
+ * A pass looks at the orders changed since the last one (rows of orders,
+ * payments, refunds, shipments, tracking events and stock, by their
+ * timestamps, with a few minutes of overlap for late commits), judges every
+ * kind on them, and keeps the cases in step: a case opened per kind and
+ * order, never two; refreshed when its facts change; auto-resolved when the
+ * condition has cleared; reopened when it comes back within
+ * [scanner] reopen_window.  A case an agent resolved or dismissed stays so
+ * while the condition merely continues.  The very first pass, and a full
+ * pass, judge everything.  Then cases that share a cause are grouped: when
+ * group_threshold of them began within group_window, the group is an
+ * incident, silences that ended are lifted, and open
+ * cases past their acknowledge target are escalated.  Every pass is a row
+ * of scan_runs.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "anomaly.h"
+#include "cases.h"
+#include "cfg.h"
+#include "db.h"
+#include "log.h"
+#include "model.h"
+#include "prodindex.h"
+#include "shop.h"
+#include "util.h"
+
+#define BATCH 2000		/* orders or cases per JSON parameter */
+#define OVERLAP "300"		/* seconds re-read before the watermark */
+
+static struct db_stmt q_lock = DB_STMT(DB_CONSOLE,
+	"SELECT GET_LOCK('ordermend.scanner', ?)");
+static struct db_stmt q_mine = DB_STMT(DB_CONSOLE,
+	"SELECT IS_USED_LOCK('ordermend.scanner') = CONNECTION_ID()");
+static struct db_stmt q_now = DB_STMT(DB_REPLICA,
+	"SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')");
+static struct db_stmt q_vars = DB_STMT(DB_REPLICA,
+	"SET @now = ?, @thr = ?, @thr2 = ?, @ids = ?");
+static struct db_stmt q_mark_get = DB_STMT(DB_CONSOLE,
+	"SELECT DATE_FORMAT(mark - INTERVAL " OVERLAP " SECOND, '%Y-%m-%d %H:%i:%s'),"
+	" TIMESTAMPDIFF(SECOND, updated_at, NOW()) FROM scan_state WHERE name = ?");
+static struct db_stmt q_mark_put = DB_STMT(DB_CONSOLE,
+	"INSERT INTO scan_state (name, mark, updated_at) VALUES (?, ?, NOW())"
+	" ON DUPLICATE KEY UPDATE mark = VALUES(mark), updated_at = NOW()");
+/* The newest change the replica holds: the next watermark. */
+static struct db_stmt q_newest = DB_STMT(DB_REPLICA,
+	"SELECT DATE_FORMAT(GREATEST("
+	" COALESCE((SELECT MAX(updated_at) FROM orders), '1970-01-01'),"
+	" COALESCE((SELECT MAX(updated_at) FROM payments), '1970-01-01'),"
+	" COALESCE((SELECT MAX(updated_at) FROM refunds), '1970-01-01'),"
+	" COALESCE((SELECT MAX(updated_at) FROM shipments), '1970-01-01'),"
+	" COALESCE((SELECT MAX(event_time) FROM shipment_events), '1970-01-01'),"
+	" COALESCE((SELECT MAX(updated_at) FROM inventory), '1970-01-01')),"
+	" '%Y-%m-%d %H:%i:%s')");
+/* Orders touched since a time, by any of the rows a kind looks at. */
+static struct db_stmt q_changed = DB_STMT(DB_REPLICA,
+	"SELECT id FROM orders WHERE updated_at >= ?"
+	" UNION SELECT order_id FROM payments WHERE updated_at >= ?"
+	" UNION SELECT order_id FROM refunds WHERE updated_at >= ?"
+	" UNION SELECT order_id FROM shipments WHERE updated_at >= ?"
+	" UNION SELECT s.order_id FROM shipment_events e JOIN shipments s ON s.id = e.shipment_id"
+	"  WHERE e.event_time >= ?"
+	" UNION SELECT o.id FROM inventory v JOIN products pr ON pr.sku = v.sku"
+	"  JOIN order_items i ON i.product_id = pr.id"
+	"  JOIN orders o ON o.id = i.order_id AND o.warehouse = v.warehouse AND o.status = 'paid'"
+	"  WHERE v.updated_at >= ?");
+
+#define SCOPE_REPLICA \
+	" AND o.id IN (SELECT j.id FROM JSON_TABLE(@ids, '$[*]' COLUMNS" \
+	" (id BIGINT UNSIGNED PATH '$')) j)"
+#define SCOPE_CONSOLE \
+	" AND order_id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS" \
+	" (id BIGINT UNSIGNED PATH '$')) j)"
+#define JSON_IDS \
+	"JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
+
+static const char live_sql[] =
+	"SELECT id, order_id, severity, facts, since FROM cases"
+	" WHERE kind = ? AND live = 1";
+/* Closed cases that decide what a returning condition does: closed by an
+ * agent while it held (cleared_at NULL: it held on), or closed recently. */
+static const char closed_sql[] =
+	"SELECT id, order_id, state IN ('resolved', 'dismissed') AND cleared_at IS NULL,"
+	" COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND FROM cases"
+	" WHERE kind = ? AND live IS NULL"
+	" AND ((state IN ('resolved', 'dismissed') AND cleared_at IS NULL)"
+	"  OR COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND)";
+
+static struct db_stmt q_open = DB_STMT(DB_CONSOLE,
+	"INSERT INTO cases (kind, order_id, order_no, user_id, state, severity, amount,"
+	" since, warehouse, carrier, sku, group_key, group_label, facts, opened_at,"
+	" ack_due_at, resolve_due_at, updated_at, silence_id)"
+	" SELECT c.kind, c.order_id, c.order_no, c.user_id, 'open', c.severity, c.amount,"
+	" c.since, c.warehouse, c.carrier, c.sku, c.group_key, c.group_label, c.facts, NOW(),"
+	" NOW() + INTERVAL ? MINUTE, NOW() + INTERVAL ? MINUTE, NOW(),"
+	" (SELECT s.id FROM silences s WHERE " SILENCE_MATCH " ORDER BY s.id LIMIT 1)"
+	" FROM (SELECT ? AS kind, j.* FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	"  order_id BIGINT UNSIGNED PATH '$[0]', order_no VARCHAR(32) PATH '$[1]',"
+	"  user_id BIGINT UNSIGNED PATH '$[2]', severity INT PATH '$[3]',"
+	"  amount BIGINT PATH '$[4]', since DATETIME PATH '$[5]',"
+	"  warehouse VARCHAR(16) PATH '$[6]', carrier VARCHAR(16) PATH '$[7]',"
+	"  sku VARCHAR(32) PATH '$[8]', group_key VARCHAR(96) PATH '$[9]',"
+	"  group_label VARCHAR(128) PATH '$[10]', facts VARCHAR(500) PATH '$[11]')) j) c");
+static struct db_stmt q_refresh = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET severity = ?, facts = ?, since = ?, amount = ?, warehouse = ?,"
+	" carrier = ?, sku = ?, group_key = ?, group_label = ?, updated_at = NOW()"
+	" WHERE id = ?");
+static struct db_stmt q_reopen = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = 'open', reopened = reopened + 1, resolved_at = NULL,"
+	" resolved_by = NULL, resolution = NULL, cleared_at = NULL, acknowledged_at = NULL,"
+	" escalated_at = NULL, waiting_since = NULL, severity = ?, facts = ?, since = ?,"
+	" ack_due_at = NOW() + INTERVAL ? MINUTE, resolve_due_at = NOW() + INTERVAL ? MINUTE,"
+	" updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_event = DB_STMT(DB_CONSOLE,
+	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
+	" SELECT id, order_id, NOW(), 'system', ?, ? FROM cases WHERE id = ?");
+static struct db_stmt q_resolve = DB_STMT(DB_CONSOLE,
+	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.state = 'auto_resolved',"
+	" c.resolved_at = NOW(), c.resolved_by = NULL, c.resolution = ?,"
+	" c.waiting_since = NULL, c.updated_at = NOW()");
+static struct db_stmt q_resolve_events = DB_STMT(DB_CONSOLE,
+	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
+	" SELECT c.id, c.order_id, NOW(), 'system', 'auto_resolved', ? FROM " JSON_IDS
+	" JOIN cases c ON c.id = j.id");
+static struct db_stmt q_cleared = DB_STMT(DB_CONSOLE,
+	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.cleared_at = NOW()");
+static struct db_stmt q_group_big = DB_STMT(DB_CONSOLE,
+	"SELECT group_key, MIN(group_label), MIN(kind) FROM cases"
+	" WHERE live = 1 AND group_key IS NOT NULL AND since > NOW() - INTERVAL ? SECOND"
+	" GROUP BY group_key HAVING COUNT(*) >= ?");
+static struct db_stmt q_incident_new = DB_STMT(DB_CONSOLE,
+	"INSERT IGNORE INTO incidents (kind, group_key, label, state, opened_at)"
+	" VALUES (?, ?, ?, 'open', NOW())");
+static struct db_stmt q_incident_join = DB_STMT(DB_CONSOLE,
+	"UPDATE cases c JOIN incidents i ON i.group_key = c.group_key AND i.live = 1"
+	" SET c.incident_id = i.id WHERE c.group_key = ? AND c.live = 1"
+	" AND c.incident_id IS NULL");
+static struct db_stmt q_incident_leave = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET incident_id = NULL WHERE incident_id IS NOT NULL AND live IS NULL");
+static struct db_stmt q_incident_count = DB_STMT(DB_CONSOLE,
+	"UPDATE incidents i SET members = (SELECT COUNT(*) FROM cases c"
+	" WHERE c.incident_id = i.id AND c.live = 1) WHERE i.state = 'open'");
+static struct db_stmt q_incident_end = DB_STMT(DB_CONSOLE,
+	"UPDATE incidents SET state = 'resolved', resolved_at = NOW()"
+	" WHERE state = 'open' AND members = 0");
+static struct db_stmt q_unsilence = DB_STMT(DB_CONSOLE,
+	"UPDATE cases c JOIN silences s ON s.id = c.silence_id"
+	" SET c.silence_id = NULL WHERE s.ends_at <= NOW() OR s.ended_at IS NOT NULL");
+static struct db_stmt q_escalate_events = DB_STMT(DB_CONSOLE,
+	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
+	" SELECT id, order_id, NOW(), 'system', 'escalated', '超过受理时限仍未处理，已升级'"
+	" FROM cases WHERE state = 'open' AND ack_due_at < NOW() AND escalated_at IS NULL");
+static struct db_stmt q_escalate = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET escalated_at = NOW() WHERE state = 'open'"
+	" AND ack_due_at < NOW() AND escalated_at IS NULL");
+static struct db_stmt q_run = DB_STMT(DB_CONSOLE,
+	"INSERT INTO scan_runs (started_at, ms, full, examined, opened, updated, resolved,"
+	" reopened, host) VALUES (NOW(3) - INTERVAL ? MICROSECOND, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+static volatile sig_atomic_t stopping;
+
+struct match {
+	long long id, user_id, amount;
+	const char *order_no, *since, *warehouse, *carrier, *sku, *x1, *x2;
+};
+
+/* What the console knows of a kind's cases, by order id. */
+struct known {
+	long long case_id;
+	int live;
+	int severity;
+	const char *facts;
+	int held;		/* closed by an agent while the condition held */
+	int recent;		/* closed within the reopen window */
+};
+
+/* An open-addressing map from order id to an index into an array. */
+struct idmap {
+	long long *keys;
+	int *vals;
+	size_t cap;
+};
+
+static void
+idmap_init(struct arena *a, struct idmap *m, size_t n)
+{
+	m->cap = 64;
+	while (m->cap < n * 2 + 1)
+		m->cap *= 2;
+	m->keys = arena_alloc(a, m->cap * sizeof(*m->keys));
+	m->vals = arena_alloc(a, m->cap * sizeof(*m->vals));
+}
+
+static int *
+idmap_slot(struct idmap *m, long long key)
+{
+	size_t i = ((unsigned long long)key * 11400714819323198485ULL) & (m->cap - 1);
+
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->vals[i] = -1;
+	}
+	return &m->vals[i];
+}
+
+static int
+idmap_get(const struct idmap *m, long long key)
+{
+	size_t i = ((unsigned long long)key * 11400714819323198485ULL) & (m->cap - 1);
+
+	while (m->keys[i]) {
+		if (m->keys[i] == key)
+			return m->vals[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+	return -1;
+}
+
+struct pass {
+	struct arena a;
+	char now[20];
+	int full, all;
+	struct rule rules[ANOMALY_KINDS];
+	long long examined, opened, updated, resolved, reopened;
+};
+
+static char *
+copy(struct arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+/* --- what a case says ------------------------------------------------- */
+
+static const char *
+facts(struct arena *a, const struct anomaly_kind *k, const struct match *m)
+{
+	const char *c = k->code;
+
+	if (strcmp(c, "unpaid_timeout") == 0)
+		return arena_printf(a, "下单于 %s，仍未付款（应付 ¥%s）", m->since,
+		    yuan(a, m->amount));
+	if (strcmp(c, "payment_failed") == 0)
+		return arena_printf(a, "%s支付失败%s%s，之后没有成功付款",
+		    label_of(pay_channels, m->x1)->label, m->x2 && *m->x2 ? "：" : "",
+		    m->x2 ? m->x2 : "");
+	if (strcmp(c, "duplicate_payment") == 0)
+		return arena_printf(a, "%s 笔成功支付共 ¥%s，应付 ¥%s", m->x1,
+		    yuan(a, strtoll(m->x2, NULL, 10)), yuan(a, m->amount));
+	if (strcmp(c, "not_shipped") == 0)
+		return arena_printf(a, "付款于 %s，%s 仓仍未发货", m->since, m->warehouse);
+	if (strcmp(c, "logistics_stalled") == 0)
+		return arena_printf(a, "%s %s 自 %s 没有新的物流轨迹",
+		    label_of(carriers, m->carrier)->label, m->x1, m->since);
+	if (strcmp(c, "stock_shortage") == 0)
+		return arena_printf(a, "%s 在 %s 仓可用库存 %s", m->sku, m->warehouse, m->x1);
+	if (strcmp(c, "price_anomaly") == 0)
+		return arena_printf(a, "%s%s%s", strcmp(m->x1, "1") == 0 ?
+		    "成交价偏离标价" : "", strcmp(m->x1, "1") == 0 &&
+		    strcmp(m->x2, "0") != 0 ? "；" : "", strcmp(m->x2, "0") != 0 ?
+		    arena_printf(a, "应付金额与明细相差 ¥%s", yuan(a, strtoll(m->x2, NULL, 10))) :
+		    strcmp(m->x1, "1") == 0 ? "" : "商品金额与明细合计不符");
+	if (strcmp(c, "address_problem") == 0)
+		return strcmp(m->x1, "1") == 0 ? "收货手机号不是有效的手机号码" :
+		    strcmp(m->x2, "1") == 0 ? "快递员无法联系收件人" : "收货地址不完整";
+	if (strcmp(c, "refund_stuck") == 0)
+		return arena_printf(a, "%s 笔退款共 ¥%s，自 %s 仍未完成", m->x2,
+		    yuan(a, strtoll(m->x1, NULL, 10)), m->since);
+	return k->label;
+}
+
+static const char *
+cleared_reason(const char *kind)
+{
+	static const struct { const char *kind, *why; } why[] = {
+		{ "unpaid_timeout", "订单已付款或已关闭" },
+		{ "payment_failed", "已支付成功或订单已关闭" },
+		{ "duplicate_payment", "重复的款项已处理" },
+		{ "not_shipped", "订单已发货或已取消" },
+		{ "logistics_stalled", "包裹有了新的轨迹或已签收" },
+		{ "stock_shortage", "库存已补足或订单已处理" },
+		{ "price_anomaly", "价格和金额已更正" },
+		{ "address_problem", "收货信息已更正或订单已结束" },
+		{ "refund_stuck", "退款已完成或已处理" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(why); i++)
+		if (strcmp(why[i].kind, kind) == 0)
+			return why[i].why;
+	return "条件已不成立";
+}
+
+/* group: the cause a case shares with others, as key and label. */
+static void
+group(struct arena *a, const struct anomaly_kind *k, const struct match *m,
+    const char **key, const char **label)
+{
+	*key = *label = NULL;
+	if (k->group == NULL)
+		return;
+	if (strcmp(k->group, "carrier") == 0 && m->carrier) {
+		*key = arena_printf(a, "%s:%s", k->code, m->carrier);
+		*label = arena_printf(a, "%s · %s", k->label, label_of(carriers, m->carrier)->label);
+	} else if (strcmp(k->group, "sku") == 0 && m->sku) {
+		*key = arena_printf(a, "%s:%s@%s", k->code, m->sku, m->warehouse);
+		*label = arena_printf(a, "%s · %s @ %s 仓", k->label, m->sku, m->warehouse);
+	} else if (strcmp(k->group, "warehouse") == 0 && m->warehouse) {
+		*key = arena_printf(a, "%s:%s", k->code, m->warehouse);
+		*label = arena_printf(a, "%s · %s 仓", k->label, m->warehouse);
+	} else if (strcmp(k->group, "payment") == 0 && m->x1) {
+		*key = arena_printf(a, "%s:%s:%s", k->code, m->x1, m->x2 ? m->x2 : "");
+		*label = arena_printf(a, "%s · %s %s", k->label,
+		    label_of(pay_channels, m->x1)->label, m->x2 ? m->x2 : "");
+	}
+}
+
+/* stamp: "YYYY-MM-DD HH:MM:SS" as seconds since 1970 in its own zone —
+ * only differences of two stamps are ever taken. */
+static long long
+stamp(const char *t)
+{
+	int y, mo, d, h, mi, se;
+	long long days;
+
+	if (t == NULL || sscanf(t, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &se) != 6)
+		return 0;
+	y -= mo <= 2;
+	days = (long long)(y >= 0 ? y : y - 399) / 400 * 146097;
+	{
+		long long yoe = y - (long long)(y >= 0 ? y : y - 399) / 400 * 400;
+		long long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+
+		days += yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	}
+	return days * 86400 + h * 3600 + mi * 60 + se;
+}
+
+/* unstamp: the inverse of stamp, into the arena. */
+static char *
+unstamp(struct arena *a, long long t)
+{
+	long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400, secs = t - days * 86400;
+	long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	long long y = yoe + era * 400 + (m <= 2);
+
+	return arena_printf(a, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", y, m, d,
+	    secs / 3600, secs / 60 % 60, secs % 60);
+}
+
+/* began: when the trouble began — for a kind the clock brings about, when
+ * its threshold was crossed. */
+static const char *
+began(struct arena *a, const struct anomaly_kind *k, const struct rule *r,
+    const char *since)
+{
+	if (!k->timed || since == NULL)
+		return since;
+	return unstamp(a, stamp(since) + r->threshold);
+}
+
+/* --- judging a kind ----------------------------------------------------- */
+
+static int
+set_vars(struct pass *p, const struct rule *r, const char *ids)
+{
+	return DB_EXEC(&p->a, &q_vars, NULL, DB_STR(p->now), DB_INT(r->threshold),
+	    DB_INT(r->threshold_high), DB_STR(ids ? ids : "[]"));
+}
+
+/* find: the orders in trouble of kind k, among ids (NULL: all). */
+static int
+find(struct pass *p, const struct anomaly_kind *k, const struct rule *r,
+    const char *ids, struct match **out, size_t *n)
+{
+	struct db_query d;
+	struct db_res res;
+	struct match *m;
+	size_t i = 0;
+	int rc;
+
+	if ((rc = set_vars(p, r, ids)) != DB_OK)
+		return rc;
+	dbq_init(&d, DB_REPLICA);
+	dbq_sql(&d, ids == NULL && k->head_all ? k->head_all : k->head);
+	if (ids)
+		dbq_sql(&d, SCOPE_REPLICA);
+	dbq_sql(&d, k->tail);
+	if ((rc = dbq_exec(&p->a, &d, &res)) != DB_OK)
+		return rc;
+	m = arena_alloc(&p->a, (res.rows + 1) * sizeof(*m));
+	while (db_next(&res)) {
+		m[i].id = db_int(&res, 0);
+		m[i].order_no = copy(&p->a, db_str(&res, 1));
+		m[i].user_id = db_int(&res, 2);
+		m[i].amount = db_int(&res, 3);
+		m[i].since = copy(&p->a, db_str(&res, 4));
+		m[i].warehouse = copy(&p->a, db_str(&res, 5));
+		m[i].carrier = copy(&p->a, db_str(&res, 6));
+		m[i].sku = copy(&p->a, db_str(&res, 7));
+		m[i].x1 = copy(&p->a, db_str(&res, 8));
+		m[i].x2 = copy(&p->a, db_str(&res, 9));
+		i++;
+	}
+	db_done(&res);
+	*out = m;
+	*n = i;
+	return DB_OK;
+}
+
+/* known: the kind's cases the console has, live and recently closed,
+ * among ids (NULL: all). */
+static int
+known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
+    struct known **out, struct idmap *map)
+{
+	struct db_query d;
+	struct db_res res, res2;
+	struct known *kn;
+	size_t n = 0;
+	int rc;
+
+	dbq_init(&d, DB_CONSOLE);
+	dbq_sql(&d, live_sql);
+	dbq_arg(&d, DB_STR(k->code));
+	if (ids) {
+		dbq_sql(&d, SCOPE_CONSOLE);
+		dbq_arg(&d, DB_STR(ids));
+	}
+	if ((rc = dbq_exec(&p->a, &d, &res)) != DB_OK)
+		return rc;
+	dbq_init(&d, DB_CONSOLE);
+	dbq_sql(&d, closed_sql);
+	dbq_arg(&d, DB_INT(cfg.reopen_window));
+	dbq_arg(&d, DB_STR(k->code));
+	dbq_arg(&d, DB_INT(cfg.reopen_window));
+	if (ids) {
+		dbq_sql(&d, SCOPE_CONSOLE);
+		dbq_arg(&d, DB_STR(ids));
+	}
+	dbq_sql(&d, " ORDER BY id");
+	if ((rc = dbq_exec(&p->a, &d, &res2)) != DB_OK) {
+		db_done(&res);
+		return rc;
+	}
+	kn = arena_alloc(&p->a, (res.rows + res2.rows + 1) * sizeof(*kn));
+	idmap_init(&p->a, map, res.rows + res2.rows);
+	while (db_next(&res)) {
+		int *slot = idmap_slot(map, db_int(&res, 1));
+
+		kn[n].case_id = db_int(&res, 0);
+		kn[n].live = 1;
+		kn[n].severity = (int)db_int(&res, 2);
+		kn[n].facts = copy(&p->a, db_str(&res, 3));
+		*slot = (int)n++;
+	}
+	db_done(&res);
+	/* later rows win: a closed case matters only when no live one exists,
+	 * and then the newest one */
+	while (db_next(&res2)) {
+		int *slot = idmap_slot(map, db_int(&res2, 1));
+
+		if (*slot >= 0 && kn[*slot].live)
+			continue;
+		kn[n].case_id = db_int(&res2, 0);
+		kn[n].held = db_int(&res2, 2) != 0;
+		kn[n].recent = db_int(&res2, 3) != 0;
+		*slot = (int)n++;
+	}
+	db_done(&res2);
+	*out = kn;
+	return DB_OK;
+}
+
+static int
+event(struct pass *p, long long case_id, const char *kind, const char *detail)
+{
+	return DB_EXEC(&p->a, &q_event, NULL, DB_STR(kind), DB_STR(detail),
+	    DB_INT(case_id));
+}
+
+/* flush: run a batch statement over a JSON array of ids and reset it. */
+static int
+flush_ids(struct pass *p, json_object **ids, struct db_stmt *q, const char *text,
+    struct db_stmt *q2)
+{
+	const char *json = json_object_to_json_string(*ids);
+	int rc = DB_OK;
+
+	if (json_object_array_length(*ids) > 0) {
+		if (q2 && (rc = DB_EXEC(&p->a, q2, NULL, DB_STR(text), DB_STR(json))) != DB_OK)
+			goto out;
+		rc = text ? DB_EXEC(&p->a, q, NULL, DB_STR(json), DB_STR(text)) :
+		    DB_EXEC(&p->a, q, NULL, DB_STR(json));
+	}
+out:
+	json_object_put(*ids);
+	*ids = json_object_new_array();
+	return rc;
+}
+
+/* judge: one kind over ids (NULL: everything), and the cases brought in
+ * step with what was found. */
+static int
+judge(struct pass *p, int ki, const char *ids)
+{
+	const struct anomaly_kind *k = &anomaly_kinds[ki];
+	const struct rule *r = &p->rules[ki];
+	struct match *m;
+	struct known *kn;
+	struct idmap map, found;
+	json_object *news = json_object_new_array(), *gone = json_object_new_array(),
+	    *cleared = json_object_new_array();
+	const char *why = cleared_reason(k->code);
+	size_t n, i, nk;
+	int rc;
+
+	if (!r->enabled)
+		goto done_ok;
+	if ((rc = find(p, k, r, ids, &m, &n)) != DB_OK ||
+	    (rc = known_cases(p, k, ids, &kn, &map)) != DB_OK)
+		goto fail;
+	nk = 0;
+	for (i = 0; i < map.cap; i++)
+		if (map.keys[i])
+			nk++;
+	idmap_init(&p->a, &found, n);
+	if ((rc = db_begin(DB_CONSOLE)) != DB_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		const char *fact = facts(&p->a, k, &m[i]), *gkey, *glabel;
+		int sev = case_severity(k, r, m[i].amount, stamp(p->now) - stamp(m[i].since));
+		int at = idmap_get(&map, m[i].id);
+
+		*idmap_slot(&found, m[i].id) = (int)i;
+		group(&p->a, k, &m[i], &gkey, &glabel);
+		if (at >= 0 && kn[at].live) {
+			if (kn[at].severity == sev && strcmp(kn[at].facts, fact) == 0)
+				continue;
+			if ((rc = DB_EXEC(&p->a, &q_refresh, NULL, DB_INT(sev), DB_STR(fact),
+			    DB_STR(began(&p->a, k, r, m[i].since)), DB_INT(m[i].amount), DB_STRN(m[i].warehouse),
+			    DB_STRN(m[i].carrier), DB_STRN(m[i].sku), DB_STRN(gkey),
+			    DB_STRN(glabel), DB_INT(kn[at].case_id))) != DB_OK ||
+			    (rc = event(p, kn[at].case_id, "updated", fact)) != DB_OK)
+				goto rollback;
+			p->updated++;
+		} else if (at >= 0 && kn[at].held) {
+			continue;	/* an agent closed it; it merely goes on */
+		} else if (at >= 0 && kn[at].recent) {
+			if ((rc = DB_EXEC(&p->a, &q_reopen, NULL, DB_INT(sev), DB_STR(fact),
+			    DB_STR(began(&p->a, k, r, m[i].since)), DB_INT(r->ack_minutes),
+			    DB_INT(r->resolve_minutes), DB_INT(kn[at].case_id))) != DB_OK ||
+			    (rc = event(p, kn[at].case_id, "reopened", fact)) != DB_OK)
+				goto rollback;
+			p->reopened++;
+		} else {
+			json_object *row = json_object_new_array();
+
+			json_object_array_add(row, json_object_new_int64(m[i].id));
+			json_object_array_add(row, json_object_new_string(m[i].order_no));
+			json_object_array_add(row, json_object_new_int64(m[i].user_id));
+			json_object_array_add(row, json_object_new_int(sev));
+			json_object_array_add(row, json_object_new_int64(m[i].amount));
+			json_object_array_add(row, json_object_new_string(began(&p->a, k, r,
+			    m[i].since)));
+			json_object_array_add(row, m[i].warehouse ? json_object_new_string(m[i].warehouse) : NULL);
+			json_object_array_add(row, m[i].carrier ? json_object_new_string(m[i].carrier) : NULL);
+			json_object_array_add(row, m[i].sku ? json_object_new_string(m[i].sku) : NULL);
+			json_object_array_add(row, gkey ? json_object_new_string(gkey) : NULL);
+			json_object_array_add(row, glabel ? json_object_new_string(glabel) : NULL);
+			json_object_array_add(row, json_object_new_string(fact));
+			json_object_array_add(news, row);
+			p->opened++;
+			if (json_object_array_length(news) >= BATCH) {
+				rc = DB_EXEC(&p->a, &q_open, NULL, DB_INT(r->ack_minutes),
+				    DB_INT(r->resolve_minutes), DB_STR(k->code),
+				    DB_STR(json_object_to_json_string_ext(news,
+				    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+				json_object_put(news);
+				news = json_object_new_array();
+				if (rc != DB_OK)
+					goto rollback;
+			}
+		}
+	}
+	if (json_object_array_length(news) > 0 &&
+	    (rc = DB_EXEC(&p->a, &q_open, NULL, DB_INT(r->ack_minutes),
+	    DB_INT(r->resolve_minutes), DB_STR(k->code),
+	    DB_STR(json_object_to_json_string_ext(news,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)))) != DB_OK)
+		goto rollback;
+	/* what is known and was not found among what was looked at has cleared */
+	for (i = 0; i < map.cap; i++) {
+		int at = map.vals[i];
+
+		if (!map.keys[i] || at < 0 || idmap_get(&found, map.keys[i]) >= 0)
+			continue;
+		if (kn[at].live) {
+			json_object_array_add(gone, json_object_new_int64(kn[at].case_id));
+			p->resolved++;
+		} else if (kn[at].held)
+			json_object_array_add(cleared, json_object_new_int64(kn[at].case_id));
+		if (json_object_array_length(gone) >= BATCH &&
+		    (rc = flush_ids(p, &gone, &q_resolve, why, &q_resolve_events)) != DB_OK)
+			goto rollback;
+		if (json_object_array_length(cleared) >= BATCH &&
+		    (rc = flush_ids(p, &cleared, &q_cleared, NULL, NULL)) != DB_OK)
+			goto rollback;
+	}
+	if ((rc = flush_ids(p, &gone, &q_resolve, why, &q_resolve_events)) != DB_OK ||
+	    (rc = flush_ids(p, &cleared, &q_cleared, NULL, NULL)) != DB_OK ||
+	    (rc = db_commit(DB_CONSOLE)) != DB_OK)
+		goto rollback;
+	p->examined += ids ? 0 : (long long)n;
+	(void)nk;
+done_ok:
+	json_object_put(news);
+	json_object_put(gone);
+	json_object_put(cleared);
+	return DB_OK;
+rollback:
+	db_rollback(DB_CONSOLE);
+fail:
+	json_object_put(news);
+	json_object_put(gone);
+	json_object_put(cleared);
+	log_ev(LOG_ERROR, NULL, "scan_failed", "kind=%s error=%s%s", k->code,
+	    db_error(DB_REPLICA), db_error(DB_CONSOLE));
+	return rc;
+}
+
+/* --- a pass ---------------------------------------------------------------- */
+
+/* changed: the orders touched since the watermark, as JSON arrays of at
+ * most BATCH ids each. */
+static int
+changed(struct pass *p, const char *since, json_object **batches, size_t *nb)
+{
+	struct db_res res;
+	json_object *cur = NULL;
+	int rc;
+
+	*nb = 0;
+	if ((rc = DB_EXEC(&p->a, &q_changed, &res, DB_STR(since), DB_STR(since),
+	    DB_STR(since), DB_STR(since), DB_STR(since), DB_STR(since))) != DB_OK)
+		return rc;
+	*batches = json_object_new_array();
+	while (db_next(&res)) {
+		if (cur == NULL || json_object_array_length(cur) >= BATCH) {
+			cur = json_object_new_array();
+			json_object_array_add(*batches, cur);
+			(*nb)++;
+		}
+		json_object_array_add(cur, json_object_new_int64(db_int(&res, 0)));
+		p->examined++;
+	}
+	db_done(&res);
+	return DB_OK;
+}
+
+/* incidents: groups of ten (group_threshold) or more live cases opened
+ * within the window become incidents; cases join them; an incident with
+ * no live member left is over. */
+static int
+incidents(struct pass *p)
+{
+	struct db_res res;
+	char **keys;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = DB_EXEC(&p->a, &q_group_big, &res, DB_INT(cfg.group_window),
+	    DB_INT(cfg.group_threshold))) != DB_OK)
+		return rc;
+	keys = arena_alloc(&p->a, (res.rows + 1) * sizeof(*keys));
+	while (db_next(&res)) {
+		keys[n] = copy(&p->a, db_str(&res, 0));
+		if ((rc = DB_EXEC(&p->a, &q_incident_new, NULL, DB_STR(db_str(&res, 2)),
+		    DB_STR(keys[n]), DB_STR(db_str(&res, 1)))) != DB_OK) {
+			db_done(&res);
+			return rc;
+		}
+		n++;
+	}
+	db_done(&res);
+	for (i = 0; i < n; i++)
+		if ((rc = DB_EXEC(&p->a, &q_incident_join, NULL, DB_STR(keys[i]))) != DB_OK)
+			return rc;
+	if ((rc = db_exec(&p->a, &q_incident_leave, NULL, 0, NULL)) != DB_OK ||
+	    (rc = db_exec(&p->a, &q_incident_count, NULL, 0, NULL)) != DB_OK)
+		return rc;
+	return db_exec(&p->a, &q_incident_end, NULL, 0, NULL);
+}
+
+static int
+housekeeping(struct pass *p)
+{
+	int rc;
+
+	if ((rc = incidents(p)) != DB_OK ||
+	    (rc = db_exec(&p->a, &q_unsilence, NULL, 0, NULL)) != DB_OK)
+		return rc;
+	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
+	    (rc = db_exec(&p->a, &q_escalate_events, NULL, 0, NULL)) != DB_OK ||
+	    (rc = db_exec(&p->a, &q_escalate, NULL, 0, NULL)) != DB_OK ||
+	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {
+		db_rollback(DB_CONSOLE);
+		return rc;
+	}
+	return DB_OK;
+}
+
+/* pass: one scan.  full: the clock-driven kinds over everything too. */
+static int
+pass(struct pass *p, int full)
+{
+	json_object *batches = NULL;
+	struct db_res res;
+	char since[20] = "", newest[20] = "";
+	int64_t t0 = now_ms();
+	size_t nb = 0, b;
+	long long age = 0;
+	int rc, ki;
+	char host[64] = "";
+
+	arena_reset(&p->a);
+	p->examined = p->opened = p->updated = p->resolved = p->reopened = 0;
+	if ((rc = db_one(&p->a, &q_now, &res, 0, NULL)) != DB_OK) {
+		db_done(&res);
+		return rc == 1 ? DB_FAIL : rc;
+	}
+	snprintf(p->now, sizeof(p->now), "%s", db_str(&res, 0));
+	db_done(&res);
+	if ((rc = rules_load(&p->a, p->rules)) != DB_OK)
+		return rc;
+	/* the newest change now: where the next pass starts */
+	if ((rc = db_one(&p->a, &q_newest, &res, 0, NULL)) != DB_OK) {
+		db_done(&res);
+		return rc == 1 ? DB_FAIL : rc;
+	}
+	snprintf(newest, sizeof(newest), "%s", db_str(&res, 0));
+	db_done(&res);
+	rc = DB_ONE(&p->a, &q_mark_get, &res, DB_STR("changes"));
+	if (rc == DB_OK) {
+		snprintf(since, sizeof(since), "%s", db_str(&res, 0));
+		age = db_int(&res, 1);
+	}
+	db_done(&res);
+	if (rc != DB_OK && rc != 1)
+		return rc;
+	p->all = since[0] == '\0';	/* never scanned: everything */
+	p->full = full || p->all;
+	(void)age;
+
+	if (!p->all && (rc = changed(p, since, &batches, &nb)) != DB_OK)
+		goto out;
+	for (ki = 0; ki < ANOMALY_KINDS && !stopping; ki++) {
+		const struct anomaly_kind *k = &anomaly_kinds[ki];
+
+		if (p->all || (p->full && k->timed)) {
+			if ((rc = judge(p, ki, NULL)) != DB_OK)
+				goto out;
+			if (p->all)
+				continue;
+		}
+		for (b = 0; b < nb; b++)
+			if ((rc = judge(p, ki, json_object_to_json_string(
+			    json_object_array_get_idx(batches, b)))) != DB_OK)
+				goto out;
+	}
+	if ((rc = housekeeping(p)) != DB_OK)
+		goto out;
+	{
+		long long n;
+
+		/* the product name index follows the catalogue */
+		if ((rc = prodindex_refresh(&p->a, 0, &n)) != DB_OK)
+			goto out;
+	}
+	if ((rc = DB_EXEC(&p->a, &q_mark_put, NULL, DB_STR("changes"), DB_STR(newest))) != DB_OK)
+		goto out;
+	gethostname(host, sizeof(host) - 1);
+	rc = DB_EXEC(&p->a, &q_run, NULL, DB_INT((now_ms() - t0) * 1000),
+	    DB_INT(now_ms() - t0), DB_INT(p->full), DB_INT(p->examined),
+	    DB_INT(p->opened), DB_INT(p->updated), DB_INT(p->resolved),
+	    DB_INT(p->reopened), DB_STR(host));
+	log_ev(LOG_INFO, NULL, "scan", "full=%d all=%d ms=%lld examined=%lld opened=%lld"
+	    " updated=%lld resolved=%lld reopened=%lld", p->full, p->all,
+	    (long long)(now_ms() - t0), p->examined, p->opened, p->updated, p->resolved,
+	    p->reopened);
+out:
+	if (batches)
+		json_object_put(batches);
+	return rc;
+}
+
+/* --- one scanner at a time ------------------------------------------------ */
+
+/* lease: hold the scanner lock, waiting up to `wait` seconds for it;
+ * 1 held, 0 not, or an error. */
+static int
+lease(struct arena *a, long long wait)
+{
+	struct db_res res;
+	int rc, mine = 0;
+
+	rc = db_one(a, &q_mine, &res, 0, NULL);
+	if (rc == DB_OK && db_int(&res, 0) == 1)
+		mine = 1;
+	db_done(&res);
+	if (mine)
+		return 1;
+	rc = DB_ONE(a, &q_lock, &res, DB_INT(wait));
+	mine = rc == DB_OK && db_int(&res, 0) == 1;
+	db_done(&res);
+	if (rc != DB_OK && rc != 1)
+		return rc;
+	if (mine)
+		log_ev(LOG_INFO, NULL, "scanner_lease", "pid=%ld", (long)getpid());
+	return mine;
+}
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void
+complaint(const char *file, int line, const char *msg)
+{
+	fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pass p;
+	int once = 0, full = 0, i, rc, held;
+	int64_t last_full = 0;
+	struct sigaction sa;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--once") == 0)
+			once = 1;
+		else if (strcmp(argv[i], "--full") == 0)
+			full = 1;
+		else
+			die("usage: mend-scan [--once [--full]]");
+	}
+	if (cfg_load(NULL, complaint) != 0)
+		die("the configuration has errors (mendctl check-config)");
+	log_init("mend-scan", (enum log_level)cfg.log_level);
+	if (cfg.log_file[0] && log_to_file(cfg.log_file) < 0)
+		die("cannot open log file %s", cfg.log_file);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	db_init();
+	memset(&p, 0, sizeof(p));
+	arena_init(&p.a, 1 << 20);
+
+	if (once) {
+		held = lease(&p.a, 0);
+		if (held == 1)
+			rc = pass(&p, full);
+		else if (held == 0) {
+			log_ev(LOG_INFO, NULL, "scanner_busy", "pid=%ld", (long)getpid());
+			rc = DB_OK;
+		} else
+			rc = held;
+		db_shutdown();
+		arena_cleanup(&p.a);
+		return rc == DB_OK ? 0 : 1;
+	}
+	log_ev(LOG_INFO, NULL, "start", "pid=%ld", (long)getpid());
+	while (!stopping) {
+		int64_t t0 = now_ms();
+
+		held = lease(&p.a, 5);
+		if (held == 1) {
+			int due = last_full == 0 || t0 - last_full >= cfg.scan_full_interval * 1000;
+
+			if ((rc = pass(&p, due)) == DB_OK && due)
+				last_full = t0;
+		} else if (held == 0)
+			continue;	/* another scanner works: wait for its lock */
+		while (!stopping && now_ms() - t0 < cfg.scan_interval * 1000)
+			usleep(200000);
+	}
+	log_ev(LOG_INFO, NULL, "stop", "pid=%ld", (long)getpid());
+	db_shutdown();
+	arena_cleanup(&p.a);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* cases.h: anomaly cases — rules, severity, and the changes agents make
+ *
+ * A case is one kind of trouble on one order (at most one live case per
+ * kind and order).  It is open, acknowledged (claimed) or waiting (on the
+ * customer or a call; the SLA clock pauses), then resolved, auto-resolved
+ * (the scanner saw the condition clear) or dismissed.  Every change after
+ * opening is a case_events row and, when an agent made it, an audit row,
+ * in the same transaction; both show on the order's timeline.
+ *
+ * Rules (anomaly_rules) hold each kind's threshold and its targets to
+ * acknowledge and to resolve; a missing row is filled from the [anomaly]
+ * configuration and the defaults here.
+ */
+#ifndef OM_CASES_H
+#define OM_CASES_H
+
+#include "anomaly.h"
+#include "arena.h"
+#include "shop.h"
+
+struct rule {
+	long long threshold;		/* seconds; percent for price_anomaly */
+	long long threshold_high;	/* price_anomaly: the upper percent */
+	long long ack_minutes;
+	long long resolve_minutes;
+	int enabled;
+};
+
+/* rules_load: every kind's rule, in anomaly_kinds order; DB_OK or an
+ * error. */
+int rules_load(struct arena *a, struct rule rules[ANOMALY_KINDS]);
+
+/* case_severity: 1..4 from the kind, the amount (fen) and how long the
+ * condition has held compared with the threshold. */
+int case_severity(const struct anomaly_kind *k, const struct rule *r,
+    long long amount, long long age_seconds);
+
+extern const struct label case_states[];
+extern const struct label severities[];
+
+/* The silence a live case falls under, as an SQL condition on cases c and
+ * silences s (for the scanner and for the queue's silence action). */
+#define SILENCE_MATCH \
+	"s.ends_at > NOW() AND s.ended_at IS NULL" \
+	" AND (s.kind IS NULL OR s.kind = c.kind)" \
+	" AND (s.carrier IS NULL OR s.carrier = c.carrier)" \
+	" AND (s.sku IS NULL OR s.sku = c.sku)" \
+	" AND (s.warehouse IS NULL OR s.warehouse = c.warehouse)" \
+	" AND (s.user_id IS NULL OR s.user_id = c.user_id)" \
+	" AND (s.order_no IS NULL OR s.order_no = c.order_no)"
+
+#endif
