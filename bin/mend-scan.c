@@ -107,10 +107,11 @@ static const char closed_sql[] =
 	"  OR COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND)";
 
 static struct db_stmt q_open = DB_STMT(DB_CONSOLE,
-	"INSERT INTO cases (kind, order_id, order_no, user_id, state, severity, amount,"
-	" since, warehouse, carrier, sku, group_key, group_label, facts, opened_at,"
-	" ack_due_at, resolve_due_at, updated_at, silence_id)"
-	" SELECT c.kind, c.order_id, c.order_no, c.user_id, 'open', c.severity, c.amount,"
+	"INSERT INTO cases (kind, order_id, order_no, user_id, order_created_at, state,"
+	" severity, amount, since, warehouse, carrier, sku, group_key, group_label, facts,"
+	" opened_at, ack_due_at, resolve_due_at, updated_at, silence_id)"
+	" SELECT c.kind, c.order_id, c.order_no, c.user_id, c.created, 'open', c.severity,"
+	" c.amount,"
 	" c.since, c.warehouse, c.carrier, c.sku, c.group_key, c.group_label, c.facts, NOW(),"
 	" NOW() + INTERVAL ? MINUTE, NOW() + INTERVAL ? MINUTE, NOW(),"
 	" (SELECT s.id FROM silences s WHERE " SILENCE_MATCH " ORDER BY s.id LIMIT 1)"
@@ -120,7 +121,8 @@ static struct db_stmt q_open = DB_STMT(DB_CONSOLE,
 	"  amount BIGINT PATH '$[4]', since DATETIME PATH '$[5]',"
 	"  warehouse VARCHAR(16) PATH '$[6]', carrier VARCHAR(16) PATH '$[7]',"
 	"  sku VARCHAR(32) PATH '$[8]', group_key VARCHAR(96) PATH '$[9]',"
-	"  group_label VARCHAR(128) PATH '$[10]', facts VARCHAR(500) PATH '$[11]')) j) c");
+	"  group_label VARCHAR(128) PATH '$[10]', facts VARCHAR(500) PATH '$[11]',"
+	"  created DATETIME PATH '$[12]')) j) c");
 static struct db_stmt q_refresh = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET severity = ?, facts = ?, since = ?, amount = ?, warehouse = ?,"
 	" carrier = ?, sku = ?, group_key = ?, group_label = ?, updated_at = NOW()"
@@ -181,7 +183,7 @@ static volatile sig_atomic_t stopping;
 
 struct match {
 	long long id, user_id, amount;
-	const char *order_no, *since, *warehouse, *carrier, *sku, *x1, *x2;
+	const char *order_no, *since, *warehouse, *carrier, *sku, *x1, *x2, *created;
 };
 
 /* What the console knows of a kind's cases, by order id. */
@@ -426,6 +428,7 @@ find(struct pass *p, const struct anomaly_kind *k, const struct rule *r,
 		m[i].sku = copy(&p->a, db_str(&res, 7));
 		m[i].x1 = copy(&p->a, db_str(&res, 8));
 		m[i].x2 = copy(&p->a, db_str(&res, 9));
+		m[i].created = copy(&p->a, db_str(&res, 10));
 		i++;
 	}
 	db_done(&res);
@@ -595,6 +598,7 @@ judge(struct pass *p, int ki, const char *ids)
 			json_object_array_add(row, gkey ? json_object_new_string(gkey) : NULL);
 			json_object_array_add(row, glabel ? json_object_new_string(glabel) : NULL);
 			json_object_array_add(row, json_object_new_string(fact));
+			json_object_array_add(row, json_object_new_string(m[i].created));
 			json_object_array_add(news, row);
 			p->opened++;
 			if (json_object_array_length(news) >= BATCH) {

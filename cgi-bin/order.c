@@ -11,16 +11,18 @@
  *      customer's phone unmasked, on this one response only.
  *
  * Every tab shows the header: status, amounts, times, receiver (masked),
- * and the actions valid in the order's state.  A malformed order number
+ * the order's open anomaly cases, and the actions valid in its state.  A malformed order number
  * is 400 without a query; an unknown one is 404 with a search box.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
+#include "anomaly.h"
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
+#include "cases.h"
 #include "cfg.h"
 #include "db.h"
 #include "model.h"
@@ -56,6 +58,13 @@ static struct db_stmt q_customer = DB_STMT(DB_REPLICA,
 	" FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.id = ? GROUP BY u.id)"
 	" UNION ALL (SELECT 'o', order_no, status, pay_amount, created_at, NULL, NULL, NULL"
 	" FROM orders WHERE user_id = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT 10)");
+/* The order's live anomaly cases (kind 'c'), and how many the customer
+ * has in all (kind 'n'). */
+static struct db_stmt q_cases = DB_STMT(DB_CONSOLE,
+	"SELECT 'c', id, kind, state, severity, facts, resolve_due_at < NOW(),"
+	" escalated_at IS NOT NULL FROM cases WHERE order_id = ? AND live = 1"
+	" UNION ALL SELECT 'n', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM cases"
+	" WHERE user_id = ? AND live = 1");
 static struct db_stmt q_items = DB_STMT(DB_REPLICA,
 	"SELECT sku, product_name, spec, list_price, unit_price, qty, amount"
 	" FROM order_items WHERE order_id = ? ORDER BY id");
@@ -109,7 +118,7 @@ static const struct { const char *code, *label; } tabs[] = {
 
 /* The order as the header and every tab need it. */
 struct order {
-	long long id, user_id;
+	long long id, user_id, anomalies;
 	const char *no, *created_at, *warehouse;
 	struct order_state state;
 };
@@ -203,6 +212,46 @@ tab_nav(struct req *r, json_object *m, const char *no, const char *current)
 	}
 }
 
+/* open_cases: the order's live cases, for the header. */
+static int
+open_cases(struct req *r, json_object *m, struct order *o)
+{
+	json_object *arr = m_add(m, "cases", m_arr());
+	struct db_res res;
+	int rc = DB_EXEC(&r->arena, &q_cases, &res, DB_INT(o->id), DB_INT(o->user_id));
+
+	if (rc != DB_OK)
+		return rc;
+	while (db_next(&res)) {
+		const struct anomaly_kind *k;
+		const struct label *st, *sev;
+		json_object *e;
+
+		if (strcmp(db_str(&res, 0), "n") == 0) {
+			o->anomalies = db_int(&res, 1);
+			continue;
+		}
+		k = anomaly_kind(db_str(&res, 2));
+		st = label_of(case_states, db_str(&res, 3));
+		sev = label_of(severities, db_str(&res, 4));
+		e = m_push(arr, m_obj());
+		m_int(e, "id", db_int(&res, 1));
+		m_str(e, "url", url_for(&r->arena, "/cases/%lld", db_int(&res, 1)));
+		m_str(e, "kind", db_str(&res, 2));
+		m_str(e, "kind_label", k ? k->label : db_str(&res, 2));
+		m_str(e, "state_label", st->label);
+		m_str(e, "state_tone", st->tone);
+		m_str(e, "severity_label", sev->label);
+		m_str(e, "severity_tone", sev->tone);
+		m_str(e, "facts", db_str(&res, 5));
+		m_bool(e, "overdue", db_int(&res, 6) != 0);
+		m_bool(e, "escalated", db_int(&res, 7) != 0);
+	}
+	m_bool(m, "has_cases", json_object_array_length(arr) > 0);
+	db_done(&res);
+	return DB_OK;
+}
+
 /* --- the overview: customer panel and timeline ------------------------ */
 
 static int
@@ -237,6 +286,7 @@ overview(struct req *r, json_object *m, const struct order *o, int revealed)
 			m_int(c, "orders", db_int(&res, 5));
 			m_int(c, "cancels", db_int(&res, 6));
 			m_int(c, "refunds", db_int(&res, 7));
+			m_int(c, "anomalies", o->anomalies);
 			continue;
 		}
 		e = m_push(arr, m_obj());
@@ -574,7 +624,9 @@ show(struct req *r, int revealed, const char *reason)
 	m_bool(m, "can_reveal", auth_can(r, PERM_VIEW_ORDERS | PERM_VIEW_PII) && !revealed);
 	m_str(m, "reveal_url", url_for(&r->arena, "/orders/%s/reveal", o.no));
 	tab_nav(r, m, o.no, tab);
-	rc = t == 0 ? overview(r, m, &o, revealed) : tab_fns[t](r, m, &o);
+	rc = open_cases(r, m, &o);
+	if (rc == DB_OK)
+		rc = t == 0 ? overview(r, m, &o, revealed) : tab_fns[t](r, m, &o);
 	if (rc != DB_OK) {
 		json_object_put(m);
 		page_db_error(r, rc);

@@ -20,6 +20,7 @@
  *   from, to created time, YYYY-MM-DD or YYYY-MM-DD HH:MM (inclusive)
  *   min, max amount payable in yuan, at most two decimals
  *   carrier  SF ZTO YTO YD STO JD EMS
+ *   anomaly  1: only orders with an open anomaly case (the newest 5,000 such)
  *   after    where the next page starts (the "next" link carries it)
  *
  * Filters combine with AND.  Newest first, 50 a page, keyset pagination
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "anomaly.h"
 #include "app.h"
 #include "auth.h"
 #include "db.h"
@@ -75,10 +77,23 @@ struct search {
 	int confirmed;			/* ... checked against their names */
 	int broad;			/* product term matches many products */
 	char like[420];			/* the product term as a LIKE pattern */
+	int anomaly;			/* only orders with a live case */
+	char *anomaly_ids;		/* ... the newest of them, as JSON */
 };
 
 #define GRAM_MAX_TERM 6	/* grams of a term looked up in the index */
 
+#define ANOMALY_MAX 5000	/* anomalous orders an anomaly=1 search looks at */
+
+/* The newest orders with a live case, for anomaly=1. */
+static struct db_stmt q_anomalous = DB_STMT(DB_CONSOLE,
+	"SELECT order_id FROM cases WHERE live = 1"
+	" ORDER BY order_created_at DESC, order_id DESC LIMIT 10000");
+/* The live cases of a page's orders, for their badges. */
+static struct db_stmt q_badges = DB_STMT(DB_CONSOLE,
+	"SELECT order_id, GROUP_CONCAT(DISTINCT kind ORDER BY kind) FROM cases"
+	" WHERE live = 1 AND order_id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]'"
+	" COLUMNS (id BIGINT UNSIGNED PATH '$')) j) GROUP BY order_id");
 static struct db_stmt q_ready = DB_STMT(DB_CONSOLE,
 	"SELECT 1 FROM index_state WHERE name = 'products'");
 static struct db_stmt q_like_all = DB_STMT(DB_REPLICA,
@@ -296,12 +311,17 @@ read_params(struct req *r, struct search *s, json_object *m, json_object *errs)
 	if (s->min >= 0 && s->max >= 0 && s->min > s->max &&
 	    !json_object_object_get_ex(errs, "max", NULL))
 		m_str(errs, "max", "最高金额小于最低金额。The range is inverted.");
+	if ((rc = req_str(r, "anomaly", 1, &v)) == REQ_BAD ||
+	    (rc == REQ_OK && strcmp(v, "1") != 0))
+		m_str(errs, "anomaly", "anomaly 只能是 1");
+	s->anomaly = rc == REQ_OK && strcmp(v, "1") == 0;
+	m_bool(m, "anomaly", s->anomaly);
 	if ((rc = req_str(r, "carrier", 8, &s->carrier)) == REQ_BAD ||
 	    (rc == REQ_OK && !label_known(carriers, s->carrier)))
 		m_str(errs, "carrier", "没有这个快递公司。Unknown carrier.");
 
 	if (s->mode == M_TAIL && !s->nstatus && !s->from[0] && !s->to[0] &&
-	    s->min < 0 && s->max < 0 && !s->carrier)
+	    s->min < 0 && s->max < 0 && !s->carrier && !s->anomaly)
 		m_str(errs, "q", "按手机尾号搜索时，请再加一个条件（时间、状态、金额或快递）。"
 		    "Add another filter to search by the last four digits.");
 	if (s->mode == M_PRODUCT && s->q && utf8_len(s->q, strlen(s->q)) < 2)
@@ -328,7 +348,7 @@ static int
 has_filters(const struct search *s)
 {
 	return s->nstatus || s->from[0] || s->to[0] || s->min >= 0 || s->max >= 0 ||
-	    s->carrier;
+	    s->carrier || s->anomaly;
 }
 
 static void
@@ -372,6 +392,11 @@ filters(struct db_query *d, const struct search *s, int f)
 		dbq_sql(d, " AND EXISTS (SELECT 1 FROM shipments sh"
 		    " WHERE sh.order_id = o.id AND sh.carrier = ?)");
 		dbq_arg(d, DB_STR(s->carrier));
+	}
+	if (s->anomaly) {
+		dbq_sql(d, " AND o.id IN (SELECT a.id FROM JSON_TABLE(?, '$[*]' COLUMNS"
+		    " (id BIGINT UNSIGNED PATH '$')) a)");
+		dbq_arg(d, DB_STR(s->anomaly_ids));
 	}
 	if (s->mode == M_PRODUCT && s->broad) {
 		dbq_sql(d, " AND EXISTS (SELECT 1 FROM order_items oi"
@@ -520,8 +545,8 @@ count_expr(struct db_query *d, const struct search *s)
 static int
 count_decides(const struct search *s)
 {
-	return (s->mode == M_LATEST && (s->min >= 0 || s->max >= 0 || s->carrier)) ||
-	    s->mode == M_PRODUCT;
+	return (s->mode == M_LATEST && (s->min >= 0 || s->max >= 0 || s->carrier ||
+	    s->anomaly)) || s->mode == M_PRODUCT;
 }
 
 /* page_query: the page, 51 rows (the 51st says there is a next page); with
@@ -675,6 +700,64 @@ product_plan(struct req *r, struct search *s)
 	return strcmp(s->product_ids, "[]") == 0 ? 1 : DB_OK;
 }
 
+/* anomalous: the newest orders with a live case, as a JSON list. */
+static int
+anomalous(struct req *r, struct search *s)
+{
+	struct db_res res;
+	struct buf ids = { 0 };
+	int rc = db_exec(&r->arena, &q_anomalous, &res, 0, NULL), n = 0;
+
+	if (rc != DB_OK)
+		return rc;
+	buf_putc(&ids, '[');
+	while (db_next(&res) && n < ANOMALY_MAX) {
+		buf_printf(&ids, "%s%s", n ? "," : "", db_str(&res, 0));
+		n++;
+	}
+	buf_putc(&ids, ']');
+	db_done(&res);
+	s->anomaly_ids = arena_strdup(&r->arena, ids.p);
+	buf_free(&ids);
+	return DB_OK;
+}
+
+/* badges: the anomaly kinds of the page's orders, from the console. */
+static int
+badges(struct req *r, json_object *rows, const char *ids)
+{
+	struct db_res res;
+	size_t i, n = json_object_array_length(rows);
+	int rc;
+
+	if (n == 0)
+		return DB_OK;
+	if ((rc = DB_EXEC(&r->arena, &q_badges, &res, DB_STR(ids))) != DB_OK)
+		return rc;
+	while (db_next(&res)) {
+		long long id = db_int(&res, 0);
+		char *kinds = arena_strdup(&r->arena, db_str(&res, 1)), *k, *save = NULL;
+
+		for (i = 0; i < n; i++) {
+			json_object *row = json_object_array_get_idx(rows, i), *arr, *v;
+
+			if (!json_object_object_get_ex(row, "id", &v) || json_object_get_int64(v) != id)
+				continue;
+			json_object_object_del(row, "has_anomaly");
+			m_bool(row, "has_anomaly", 1);
+			json_object_object_get_ex(row, "anomalies", &arr);
+			for (k = strtok_r(kinds, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+				const struct anomaly_kind *ak = anomaly_kind(k);
+
+				m_push(arr, json_object_new_string(ak ? ak->label : k));
+			}
+			break;
+		}
+	}
+	db_done(&res);
+	return DB_OK;
+}
+
 /* --- the page ------------------------------------------------------------ */
 
 /* search_url: this search with its filters as typed, from the page after
@@ -700,6 +783,8 @@ search_url(struct req *r, const struct search *s, const char *after)
 		buf_puts(&b, url_for(&r->arena, "&max=%s", v));
 	if (s->carrier)
 		buf_puts(&b, url_for(&r->arena, "&carrier=%s", s->carrier));
+	if (s->anomaly)
+		buf_puts(&b, "&anomaly=1");
 	if (after)
 		buf_puts(&b, url_for(&r->arena, "&after=%s", after));
 	u = arena_strdup(&r->arena, b.p);
@@ -742,6 +827,7 @@ page_search(struct req *r)
 	struct search s;
 	struct db_query d;
 	struct db_res res = { 0 };
+	struct buf page_ids = { 0 };
 	long long count = 0;
 	const char *last_after = NULL;
 	int rc = DB_OK, none = 0, n = 0;
@@ -759,6 +845,11 @@ page_search(struct req *r)
 	}
 	json_object_put(errs);
 
+	if (s.anomaly && (rc = anomalous(r, &s)) != DB_OK) {
+		json_object_put(m);
+		page_db_error(r, rc);
+		return;
+	}
 	if (s.mode == M_PRODUCT) {
 		rc = product_plan(r, &s);
 		if (rc == 2) {
@@ -791,6 +882,7 @@ page_search(struct req *r)
 		page_db_error(r, rc);
 		return;
 	}
+	buf_putc(&page_ids, '[');
 	while (!none && db_next(&res)) {
 		json_object *row;
 		const struct label *st = label_of(order_statuses, db_str(&res, 2));
@@ -810,11 +902,23 @@ page_search(struct req *r)
 		m_str(row, "user", db_str(&res, 5));
 		m_str(row, "phone", mask_phone(&r->arena, db_str(&res, 6)));
 		m_str(row, "item", db_str(&res, 7));
+		m_int(row, "id", db_int(&res, 0));
+		m_bool(row, "has_anomaly", 0);
+		m_add(row, "anomalies", m_arr());
+		buf_printf(&page_ids, "%s%s", page_ids.len > 1 ? "," : "", db_str(&res, 0));
 		last_after = s.mode == M_PREFIX ? arena_strdup(&r->arena, db_str(&res, 1)) :
 		    arena_printf(&r->arena, "%s-%s", db_str(&res, 8), db_str(&res, 0));
 	}
 	m_opt(m, "next", "has_next", n > PAGE_ROWS ? search_url(r, &s, last_after) : NULL);
 	db_done(&res);
+	buf_putc(&page_ids, ']');
+	rc = badges(r, rows, page_ids.p);
+	buf_free(&page_ids);
+	if (rc != DB_OK) {
+		json_object_put(m);
+		page_db_error(r, rc);
+		return;
+	}
 	m_int(m, "count", count > COUNT_CAP ? COUNT_CAP : count);
 	m_bool(m, "count_more", count > COUNT_CAP);
 	m_str(m, "count_label", count > COUNT_CAP ? "1,000+" :

@@ -16,7 +16,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "发短信提醒付款，或外呼确认是否还要这笔订单\n"
 	  "确认不要了：取消订单，释放库存",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.created_at, o.warehouse,"
-	  " NULL, NULL, o.channel, NULL FROM orders o"
+	  " NULL, NULL, o.channel, NULL, o.created_at FROM orders o"
 	  " WHERE o.status = 'pending' AND o.created_at < @now - INTERVAL @thr SECOND"
 	  " AND (" PAID_OK " OR COALESCE((SELECT p.status FROM payments p WHERE"
 	  " p.order_id = o.id ORDER BY p.created_at DESC, p.id DESC LIMIT 1), '') <> 'failed')",
@@ -27,7 +27,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "风控拒绝、银行超时：转支付团队核查\n"
 	  "长时间未能付款：与用户确认后取消订单",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, p.created_at, o.warehouse,"
-	  " NULL, NULL, p.channel, COALESCE(p.failure_code, '') FROM orders o"
+	  " NULL, NULL, p.channel, COALESCE(p.failure_code, ''), o.created_at FROM orders o"
 	  " JOIN payments p ON p.id = " LATEST_PAY
 	  " WHERE o.status = 'pending' AND p.status = 'failed' AND NOT " PAID_OK,
 	  NULL, "" },
@@ -36,7 +36,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "对多收的款项发起退款（只退重复的部分）\n"
 	  "短信告知用户退款金额和到账时间",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, MIN(p.paid_at), o.warehouse,"
-	  " NULL, NULL, COUNT(*), SUM(p.amount) FROM orders o"
+	  " NULL, NULL, COUNT(*), SUM(p.amount), o.created_at FROM orders o"
 	  " JOIN payments p ON p.order_id = o.id AND p.status = 'success' WHERE 1",
 	  NULL, " GROUP BY o.id HAVING COUNT(*) > 1" },
 	{ "not_shipped", "超时未发货", 2, 1, "warehouse",
@@ -44,7 +44,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "联系仓库确认发货时间\n"
 	  "外呼或短信告知用户预计发货时间；等待过久可补偿或取消",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.paid_at, o.warehouse,"
-	  " NULL, NULL, NULL, NULL FROM orders o"
+	  " NULL, NULL, NULL, NULL, o.created_at FROM orders o"
 	  " WHERE o.status = 'paid' AND o.paid_at < @now - INTERVAL @thr SECOND",
 	  NULL, "" },
 	{ "logistics_stalled", "物流停滞", 2, 1, "carrier",
@@ -54,7 +54,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "确认丢件：补发或退款",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount,"
 	  " MIN(COALESCE(s.last_event_at, s.shipped_at)), o.warehouse, MIN(s.carrier),"
-	  " NULL, MIN(s.tracking_no), COUNT(*) FROM shipments s"
+	  " NULL, MIN(s.tracking_no), COUNT(*), o.created_at FROM shipments s"
 	  " JOIN orders o ON o.id = s.order_id WHERE s.status = 'in_transit'"
 	  " AND (s.last_event_at < @now - INTERVAL @thr SECOND OR (s.last_event_at IS NULL"
 	  " AND s.shipped_at < @now - INTERVAL @thr SECOND))",
@@ -64,13 +64,13 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "外呼用户：愿意等待补货，或更换其他商品\n"
 	  "用户不等：取消订单并退款",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.paid_at, o.warehouse,"
-	  " NULL, MIN(i.sku), MIN(v.on_hand - v.reserved), NULL FROM orders o"
+	  " NULL, MIN(i.sku), MIN(v.on_hand - v.reserved), NULL, o.created_at FROM orders o"
 	  " JOIN order_items i ON i.order_id = o.id"
 	  " JOIN inventory v ON v.sku = i.sku AND v.warehouse = o.warehouse"
 	  " WHERE o.status = 'paid' AND v.on_hand - v.reserved < 0",
 	  /* over everything, start from the short stock, not from the orders */
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.paid_at, o.warehouse,"
-	  " NULL, MIN(i.sku), MIN(v.on_hand - v.reserved), NULL FROM inventory v"
+	  " NULL, MIN(i.sku), MIN(v.on_hand - v.reserved), NULL, o.created_at FROM inventory v"
 	  " JOIN products pr ON pr.sku = v.sku"
 	  " JOIN order_items i ON i.product_id = pr.id AND i.sku = v.sku"
 	  " JOIN orders o ON o.id = i.order_id AND o.warehouse = v.warehouse"
@@ -82,7 +82,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "未付款：改价；已付款：补收差价需外呼确认，多收的退差价",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.created_at, o.warehouse,"
 	  " NULL, NULL, COALESCE(t.bad, 0), o.pay_amount - (o.goods_amount - o.discount_amount"
-	  " - o.coupon_amount + o.shipping_fee) FROM orders o"
+	  " - o.coupon_amount + o.shipping_fee), o.created_at FROM orders o"
 	  " LEFT JOIN (SELECT i.order_id, SUM(i.amount) AS total,"
 	  "  MAX(i.unit_price < i.list_price * @thr / 100"
 	  "   OR i.unit_price > i.list_price * @thr2 / 100) AS bad"
@@ -94,7 +94,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  " OR o.goods_amount <> COALESCE(t.total, 0))",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.created_at, o.warehouse,"
 	  " NULL, NULL, COALESCE(t.bad, 0), o.pay_amount - (o.goods_amount - o.discount_amount"
-	  " - o.coupon_amount + o.shipping_fee) FROM orders o"
+	  " - o.coupon_amount + o.shipping_fee), o.created_at FROM orders o"
 	  " LEFT JOIN (SELECT i.order_id, SUM(i.amount) AS total,"
 	  "  MAX(i.unit_price < i.list_price * @thr / 100"
 	  "   OR i.unit_price > i.list_price * @thr2 / 100) AS bad"
@@ -110,7 +110,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, o.created_at, o.warehouse,"
 	  " NULL, NULL, o.receiver_phone NOT REGEXP '^1[3-9][0-9]{9}$',"
 	  " EXISTS (SELECT 1 FROM shipments s JOIN shipment_events e ON e.shipment_id = s.id"
-	  "  WHERE s.order_id = o.id AND e.code = 'unreachable') FROM orders o"
+	  "  WHERE s.order_id = o.id AND e.code = 'unreachable'), o.created_at FROM orders o"
 	  " WHERE o.status NOT IN ('cancelled', 'completed', 'refunded')"
 	  " AND (o.receiver_phone NOT REGEXP '^1[3-9][0-9]{9}$'"
 	  " OR o.province = '' OR o.city = '' OR o.address_detail = ''"
@@ -122,7 +122,7 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "联系支付团队或渠道核查退款进度\n"
 	  "告知用户预计到账时间，必要时先行补偿",
 	  "SELECT o.id, o.order_no, o.user_id, o.pay_amount, MIN(r.created_at), o.warehouse,"
-	  " NULL, NULL, SUM(r.amount), COUNT(*) FROM refunds r JOIN orders o ON o.id = r.order_id"
+	  " NULL, NULL, SUM(r.amount), COUNT(*), o.created_at FROM refunds r JOIN orders o ON o.id = r.order_id"
 	  " WHERE r.status IN ('pending', 'processing')"
 	  " AND r.created_at < @now - INTERVAL @thr SECOND",
 	  NULL, " GROUP BY o.id" },

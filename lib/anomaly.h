@@ -8,7 +8,8 @@
  * first (@now, @thr, @thr2: the pass's clock and the kind's thresholds,
  * @ids: a JSON list of order ids for a scoped pass) and gives, per order:
  *   0 id, 1 order_no, 2 user_id, 3 pay_amount, 4 since (when the trouble
- *   began), 5 warehouse, 6 carrier, 7 sku, 8 x1, 9 x2 (kind-specific facts)
+ *   began), 5 warehouse, 6 carrier, 7 sku, 8 x1, 9 x2 (kind-specific facts),
+ *   10 the order's created_at
  */
 #ifndef OM_ANOMALY_H
 #define OM_ANOMALY_H

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anomaly.h"
 #include "db.h"
 #include "model.h"
 #include "shop.h"
@@ -41,10 +42,19 @@ static struct db_stmt q_replica = DB_STMT(DB_REPLICA,
 	"  FROM user_events WHERE order_id = ?"
 	") t ORDER BY at DESC LIMIT 400");
 
-static struct db_stmt q_audit = DB_STMT(DB_CONSOLE,
-	"SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s'), COALESCE(login, ''), kind,"
-	" COALESCE(detail, '') FROM audit_log WHERE order_no = ?"
-	" ORDER BY at DESC LIMIT 200");
+/* The console's own events: audit rows naming the order, the cases
+ * opened on it and everything that happened to them. */
+static struct db_stmt q_console = DB_STMT(DB_CONSOLE,
+	"SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') AS at, 'audit' AS src,"
+	" COALESCE(login, '') AS who, kind, COALESCE(detail, '') AS detail, '' AS what"
+	" FROM audit_log WHERE order_no = ?"
+	" UNION ALL SELECT DATE_FORMAT(opened_at, '%Y-%m-%d %H:%i:%s'), 'opened', '', kind,"
+	" facts, '' FROM cases WHERE order_id = ?"
+	" UNION ALL SELECT DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), 'case',"
+	" COALESCE(a.login, ''), e.kind, e.detail, c.kind FROM case_events e"
+	" JOIN cases c ON c.id = e.case_id LEFT JOIN agents a ON a.id = e.agent_id"
+	" WHERE e.order_id = ?"
+	" ORDER BY at DESC LIMIT 300");
 
 static const struct label move_kinds[] = {
 	{ "reserve", "锁定库存", "gray" },
@@ -72,6 +82,22 @@ static const struct label user_kinds[] = {
 
 static const struct label audit_kinds[] = {
 	{ "pii_reveal", "查看了完整个人信息", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct label case_event_kinds[] = {
+	{ "updated", "异常情况有变化", "gray" },
+	{ "acknowledged", "认领了异常单", "gray" },
+	{ "assigned", "指派了异常单", "gray" },
+	{ "waiting", "异常单转为等待", "gray" },
+	{ "resumed", "异常单恢复处理", "gray" },
+	{ "resolved", "解决了异常单", "gray" },
+	{ "auto_resolved", "异常已自动解决", "gray" },
+	{ "dismissed", "忽略了异常单", "gray" },
+	{ "reopened", "异常重新出现，已重新打开", "gray" },
+	{ "escalated", "异常单超时升级", "gray" },
+	{ "note", "备注", "gray" },
+	{ "silenced", "异常单被静默", "gray" },
 	{ NULL, NULL, NULL },
 };
 
@@ -164,21 +190,34 @@ from_replica(struct req *r, struct timeline *t, const struct tl_order *o)
 }
 
 static int
-from_audit(struct req *r, struct timeline *t, const struct tl_order *o)
+from_console(struct req *r, struct timeline *t, const struct tl_order *o)
 {
 	struct db_res res;
-	int rc = DB_EXEC(&r->arena, &q_audit, &res, DB_STR(o->order_no));
+	int rc = DB_EXEC(&r->arena, &q_console, &res, DB_STR(o->order_no),
+	    DB_INT(o->id), DB_INT(o->id));
 
 	if (rc != DB_OK)
 		return rc;
 	while (db_next(&res)) {
-		const char *kind = db_str(&res, 2), *detail = db_str(&res, 3);
+		const char *src = db_str(&res, 1), *who = db_str(&res, 2),
+		    *kind = db_str(&res, 3), *detail = db_str(&res, 4), *what = db_str(&res, 5);
+		const struct anomaly_kind *k;
 
-		if (!label_known(audit_kinds, kind))
-			continue;
-		timeline_add(t, db_str(&res, 0), "agent", db_str(&res, 1), "console",
-		    arena_printf(t->a, "%s%s%s", label_of(audit_kinds, kind)->label,
-		    *detail ? "，原因：" : "", detail), 1);
+		if (strcmp(src, "audit") == 0) {
+			if (label_known(audit_kinds, kind))
+				timeline_add(t, db_str(&res, 0), "agent", who, "console",
+				    arena_printf(t->a, "%s%s%s", label_of(audit_kinds, kind)->label,
+				    *detail ? "，原因：" : "", detail), 1);
+		} else if (strcmp(src, "opened") == 0) {
+			k = anomaly_kind(kind);
+			timeline_add(t, db_str(&res, 0), "rule", k ? k->label : kind, "case",
+			    arena_printf(t->a, "发现异常：%s（%s）", k ? k->label : kind, detail), 1);
+		} else {
+			k = anomaly_kind(what);
+			timeline_add(t, db_str(&res, 0), *who ? "agent" : "system", who, "case",
+			    arena_printf(t->a, "%s · %s%s%s", k ? k->label : what,
+			    label_of(case_event_kinds, kind)->label, *detail ? "：" : "", detail), 1);
+		}
 	}
 	db_done(&res);
 	return DB_OK;
@@ -188,7 +227,7 @@ from_audit(struct req *r, struct timeline *t, const struct tl_order *o)
 static int (*const sources[])(struct req *, struct timeline *,
     const struct tl_order *) = {
 	from_replica,
-	from_audit,
+	from_console,
 };
 
 int

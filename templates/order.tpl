@@ -6,6 +6,11 @@
     <span class="muted">{{channel}} · {{warehouse}} 仓</span>
   </div>
   <p class="items-line">{{items_summary}}</p>
+{{#has_cases}}
+  <ul class="case-strip" aria-label="未解决的异常">
+{{#cases}}    <li><a href="{{url}}"><span class="badge badge-{{severity_tone}}">{{severity_label}}</span> <strong>{{kind_label}}</strong> <span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#overdue}} <span class="badge badge-red">已超时</span>{{/overdue}}{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}} <span class="muted">{{facts}}</span></a></li>
+{{/cases}}  </ul>
+{{/has_cases}}
 {{#totals_mismatch}}
   <p class="alert warn">金额对不上：商品小计、优惠、运费与应付金额不一致，请核实价格。</p>
 {{/totals_mismatch}}
@@ -83,6 +88,7 @@
       <div><dt>订单</dt><dd>{{orders}}</dd></div>
       <div><dt>取消</dt><dd>{{cancels}}</dd></div>
       <div><dt>退款</dt><dd>{{refunds}}</dd></div>
+      <div><dt>异常</dt><dd>{{anomalies}}</dd></div>
     </dl>
     <h3>最近的其他订单</h3>
     <table class="grid compact">

@@ -23,6 +23,7 @@
         <label>至 <input name="to" value="{{to}}" placeholder="2026-11-23 18:00" size="16" maxlength="16" inputmode="numeric"></label>
         <label>金额 ¥<input name="min" value="{{min}}" placeholder="最低" size="8" maxlength="16" inputmode="decimal"></label>
         <label>至 ¥<input name="max" value="{{max}}" placeholder="最高" size="8" maxlength="16" inputmode="decimal"></label>
+        <label class="check"><input type="checkbox" name="anomaly" value="1"{{#anomaly}} checked{{/anomaly}}> 只看有异常的订单</label>
         <label>快递
           <select name="carrier">
             <option value="">全部</option>
@@ -44,7 +45,7 @@
 <section class="card results">
   <p class="result-head"><strong>{{mode_label}}</strong> · 共 {{count_label}} 个订单{{#paged}} · <a href="{{first}}">回到第一页</a>{{/paged}}</p>
   <table class="grid" id="results">
-    <thead><tr><th>订单号</th><th>用户</th><th>收货手机</th><th>商品</th><th class="num">金额</th><th>状态</th><th>下单时间</th></tr></thead>
+    <thead><tr><th>订单号</th><th>用户</th><th>收货手机</th><th>商品</th><th class="num">金额</th><th>状态</th><th>异常</th><th>下单时间</th></tr></thead>
     <tbody>
 {{#rows}}
       <tr>
@@ -54,6 +55,7 @@
         <td class="item">{{item}}</td>
         <td class="num">¥{{amount}}</td>
         <td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td>
+        <td>{{#anomalies}}<span class="badge badge-red">{{value}}</span> {{/anomalies}}</td>
         <td class="time">{{created_at}}</td>
       </tr>
 {{/rows}}

@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS cases (
   order_id        BIGINT UNSIGNED NOT NULL,
   order_no        VARCHAR(32)  NOT NULL,
   user_id         BIGINT UNSIGNED NOT NULL,
+  order_created_at DATETIME    NOT NULL,          -- the order's, for newest-first lists
   -- open acknowledged waiting | resolved auto_resolved dismissed
   state           VARCHAR(16)  NOT NULL,
   severity        TINYINT UNSIGNED NOT NULL,      -- 1 low .. 4 critical
@@ -84,6 +85,8 @@ CREATE TABLE IF NOT EXISTS cases (
   live            TINYINT(1) AS (IF(state IN ('open', 'acknowledged', 'waiting'), 1, NULL)) VIRTUAL,
   UNIQUE KEY ux_cases_live (kind, order_id, live),
   KEY ix_cases_order (order_id),
+  KEY ix_cases_user (user_id, live),
+  KEY ix_cases_newest (live, order_created_at, order_id),
   KEY ix_cases_queue (live, kind, resolve_due_at),
   KEY ix_cases_assignee (assignee_id, live),
   KEY ix_cases_incident (incident_id),

@@ -38,8 +38,11 @@ probe_order(struct req *r)
 	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_replica, &res, DB_INT(id),
 	    DB_INT(id), DB_INT(id), DB_INT(id), DB_INT(id), DB_INT(id))) == DB_OK)
 		probe_rows(&out, &res, 0);
-	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_audit, &res,
-	    DB_STR(r->seg[0]))) == DB_OK)
+	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_cases, &res, DB_INT(id),
+	    DB_INT(uid))) == DB_OK)
+		probe_rows(&out, &res, 0);
+	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_console, &res,
+	    DB_STR(r->seg[0]), DB_INT(id), DB_INT(id))) == DB_OK)
 		probe_rows(&out, &res, 0);
 	probe_send(r, rc, &out);
 }

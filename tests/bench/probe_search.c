@@ -26,6 +26,12 @@ probe_search(struct req *r)
 	int rc = DB_OK, none = 0;
 
 	read_params(r, &s, m, errs);
+	if (s.anomaly && (rc = anomalous(r, &s)) != DB_OK) {
+		json_object_put(m);
+		json_object_put(errs);
+		probe_fail(r, rc);
+		return;
+	}
 	if (json_object_object_length(errs)) {
 		json_object_put(m);
 		json_object_put(errs);
@@ -50,8 +56,25 @@ probe_search(struct req *r)
 	}
 	if (rc == DB_OK && !none) {
 		page_query(&d, &s, !count_decides(&s) || count > COUNT_CAP, !count_decides(&s));
-		if ((rc = dbq_exec(&r->arena, &d, &res)) == DB_OK)
+		if ((rc = dbq_exec(&r->arena, &d, &res)) == DB_OK) {
+			struct buf ids = { 0 };
+			size_t mark = out.len;
+
 			probe_rows(&out, &res, 0);
+			/* the page's order ids, for the badges' statement */
+			buf_putc(&ids, '[');
+			for (char *line = out.p + mark; line && *line; ) {
+				buf_printf(&ids, "%s%.*s", ids.len > 1 ? "," : "",
+				    (int)strcspn(line, "\t\n"), line);
+				line = strchr(line, '\n');
+				line = line ? line + 1 : NULL;
+			}
+			buf_putc(&ids, ']');
+			if (ids.len > 2 && (rc = DB_EXEC(&r->arena, &q_badges, &res,
+			    DB_STR(ids.p))) == DB_OK)
+				probe_rows(&out, &res, 0);
+			buf_free(&ids);
+		}
 	}
 	probe_send(r, rc, &out);
 }

@@ -248,7 +248,8 @@ def test_json_shape(st):
                 "has_next", "none", "statuses", "carriers"):
         assert key in j, key
     row = j["rows"][0]
-    assert set(row) == {"order_no", "url", "status", "status_label", "status_tone", "amount",
-                        "created_at", "user", "phone", "item"}
+    assert set(row) == {"id", "order_no", "url", "status", "status_label", "status_tone",
+                        "amount", "created_at", "user", "phone", "item", "has_anomaly",
+                        "anomalies"}
     assert row["url"] == "/orders/" + row["order_no"] and row["status"] == "shipped"
     assert "****" in row["phone"]
