@@ -1,6 +1,8 @@
 /* cases.c: anomaly cases — rules and severity (see cases.h) */
 #include <string.h>
 
+#include "audit.h"
+#include "auth.h"
 #include "cases.h"
 #include "cfg.h"
 #include "db.h"
@@ -37,6 +39,110 @@ const struct label severities[] = {
 	{ "4", "紧急", "red" },
 	{ NULL, NULL, NULL },
 };
+
+const struct label case_actions[] = {
+	{ "claim", "认领", "blue" },
+	{ "assign", "指派", "blue" },
+	{ "wait", "转为等待", "amber" },
+	{ "resume", "恢复处理", "blue" },
+	{ "resolve", "解决", "green" },
+	{ "dismiss", "忽略", "gray" },
+	{ "note", "备注", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+static struct db_stmt q_lock = DB_STMT(DB_CONSOLE,
+	"SELECT state, order_id, order_no FROM cases WHERE id = ? FOR UPDATE");
+static struct db_stmt q_claim = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = IF(state = 'open', 'acknowledged', state),"
+	" assignee_id = ?, acknowledged_at = COALESCE(acknowledged_at, NOW()),"
+	" updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_wait = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = 'waiting', waiting_since = NOW(),"
+	" acknowledged_at = COALESCE(acknowledged_at, NOW()), updated_at = NOW() WHERE id = ?");
+/* the SLA clock stood still while waiting: the resolve target moves on */
+static struct db_stmt q_resume = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = 'acknowledged', resolve_due_at = resolve_due_at"
+	" + INTERVAL TIMESTAMPDIFF(SECOND, waiting_since, NOW()) SECOND,"
+	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_close = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = ?, resolved_at = NOW(), resolved_by = ?, resolution = ?,"
+	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_agent_login = DB_STMT(DB_CONSOLE,
+	"SELECT login FROM agents WHERE id = ? AND disabled_at IS NULL AND service = 0");
+static struct db_stmt q_case_event = DB_STMT(DB_CONSOLE,
+	"INSERT INTO case_events (case_id, order_id, at, actor_type, agent_id, kind, detail)"
+	" VALUES (?, ?, NOW(), 'agent', ?, ?, ?)");
+
+int
+case_action_known(const char *action)
+{
+	return label_known(case_actions, action);
+}
+
+int
+case_act(struct req *r, long long id, const char *action, long long who,
+    const char *text)
+{
+	struct arena *a = &r->arena;
+	struct db_res res;
+	const char *state, *no, *detail = text ? text : "", *kind = action;
+	long long order_id;
+	int live, rc;
+
+	rc = DB_ONE(a, &q_lock, &res, DB_INT(id));
+	if (rc != DB_OK) {
+		db_done(&res);
+		return rc == 1 ? 2 : rc;
+	}
+	state = arena_strdup(a, db_str(&res, 0));
+	order_id = db_int(&res, 1);
+	no = arena_strdup(a, db_str(&res, 2));
+	db_done(&res);
+	live = strcmp(state, "open") == 0 || strcmp(state, "acknowledged") == 0 ||
+	    strcmp(state, "waiting") == 0;
+
+	if (strcmp(action, "claim") == 0 || strcmp(action, "assign") == 0) {
+		if (!live)
+			return 1;
+		if (strcmp(action, "claim") == 0)
+			who = r->sess->agent_id;
+		rc = DB_ONE(a, &q_agent_login, &res, DB_INT(who));
+		if (rc == DB_OK)
+			detail = arena_printf(a, "%s给 %s", strcmp(action, "claim") == 0 ?
+			    "认领：指派" : "指派", db_str(&res, 0));
+		db_done(&res);
+		if (rc != DB_OK)
+			return rc == 1 ? 2 : rc;
+		kind = strcmp(action, "claim") == 0 ? "acknowledged" : "assigned";
+		rc = DB_EXEC(a, &q_claim, NULL, DB_INT(who), DB_INT(id));
+	} else if (strcmp(action, "wait") == 0) {
+		if (strcmp(state, "open") != 0 && strcmp(state, "acknowledged") != 0)
+			return 1;
+		kind = "waiting";
+		rc = db_exec(a, &q_wait, NULL, 1, &DB_INT(id));
+	} else if (strcmp(action, "resume") == 0) {
+		if (strcmp(state, "waiting") != 0)
+			return 1;
+		kind = "resumed";
+		rc = db_exec(a, &q_resume, NULL, 1, &DB_INT(id));
+	} else if (strcmp(action, "resolve") == 0 || strcmp(action, "dismiss") == 0) {
+		if (!live)
+			return 1;
+		kind = strcmp(action, "resolve") == 0 ? "resolved" : "dismissed";
+		rc = DB_EXEC(a, &q_close, NULL, DB_STR(kind), DB_INT(r->sess->agent_id),
+		    DB_STR(detail), DB_INT(id));
+	} else if (strcmp(action, "note") == 0)
+		rc = DB_OK;
+	else
+		return 1;
+	if (rc != DB_OK ||
+	    (rc = DB_EXEC(a, &q_case_event, NULL, DB_INT(id), DB_INT(order_id),
+	    DB_INT(r->sess->agent_id), DB_STR(kind), DB_STR(detail))) != DB_OK)
+		return rc;
+	return audit(r, arena_printf(a, "case_%s", action), no,
+	    arena_printf(a, "case %lld", id), *detail ? detail : NULL);
+}
 
 static struct db_stmt q_ensure = DB_STMT(DB_CONSOLE,
 	"INSERT IGNORE INTO anomaly_rules (kind, title, threshold, threshold_high,"

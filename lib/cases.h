@@ -16,6 +16,7 @@
 
 #include "anomaly.h"
 #include "arena.h"
+#include "req.h"
 #include "shop.h"
 
 struct rule {
@@ -35,7 +36,19 @@ int rules_load(struct arena *a, struct rule rules[ANOMALY_KINDS]);
 int case_severity(const struct anomaly_kind *k, const struct rule *r,
     long long amount, long long age_seconds);
 
+/* case_act: one agent action on one case, with its case event and audit
+ * row, inside the caller's console transaction:
+ *   claim (assignee = the agent), assign (to `who`), wait, resume,
+ *   resolve, dismiss (text: the reason, required), note (text).
+ * DB_OK; 1 when the case's state does not allow it (changed meanwhile);
+ * 2 when there is no such case; or a db error. */
+int case_act(struct req *r, long long case_id, const char *action,
+    long long who, const char *text);
+/* case_action_known: 1 for the actions above. */
+int case_action_known(const char *action);
+
 extern const struct label case_states[];
+extern const struct label case_actions[];
 extern const struct label severities[];
 
 /* The silence a live case falls under, as an SQL condition on cases c and
