@@ -57,12 +57,8 @@ LIB_OBJS = \
 	$(BUILD)/lib/url.o \
 	$(BUILD)/lib/util.o
 
-PROGRAMS = \
-	$(BUILD)/account.fcgi \
-	$(BUILD)/health.fcgi \
-	$(BUILD)/login.fcgi \
-	$(BUILD)/order.fcgi \
-	$(BUILD)/search.fcgi
+# Every file in cgi-bin/ is one program (a family of pages).
+PROGRAMS = $(patsubst cgi-bin/%.c,$(BUILD)/%.fcgi,$(sort $(wildcard cgi-bin/*.c)))
 
 MENDCTL_OBJS = \
 	$(BUILD)/bin/mendctl.o \

@@ -161,68 +161,6 @@ recognise(struct search *s)
 	s->value = q;
 }
 
-static int
-num(const char *s, size_t at, size_t len)
-{
-	int v = 0;
-	size_t i;
-
-	for (i = at; i < at + len; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
-/* parse_time: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" into "YYYY-MM-DD HH:MM:SS";
- * a bare date is the start of the day, or its end when end is set. */
-static int
-parse_time(const char *in, int end, char out[20])
-{
-	static const char shape[] = "dddd-dd-dd dd:dd";
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	size_t n = strlen(in), i;
-	unsigned y, mo, d, h = end ? 23 : 0, mi = end ? 59 : 0;
-
-	if (n != 10 && n != 16)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (shape[i] == 'd' ? in[i] < '0' || in[i] > '9' : in[i] != shape[i])
-			return -1;
-	y = (unsigned)num(in, 0, 4);
-	mo = (unsigned)num(in, 5, 2);
-	d = (unsigned)num(in, 8, 2);
-	if (n == 16) {
-		h = (unsigned)num(in, 11, 2);
-		mi = (unsigned)num(in, 14, 2);
-	}
-	if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ||
-	    h > 23 || mi > 59)
-		return -1;
-	snprintf(out, 20, "%04u-%02u-%02u %02u:%02u:%02u", y % 10000, mo % 100, d % 100,
-	    h % 100, mi % 100, end ? 59u : 0u);
-	return 0;
-}
-
-/* parse_yuan: "12", "12.3", "12.34" into fen. */
-static int
-parse_yuan(const char *in, long long *fen)
-{
-	const char *dot = strchr(in, '.');
-	size_t ni = dot ? (size_t)(dot - in) : strlen(in), nf = dot ? strlen(dot + 1) : 0;
-	long long whole, frac = 0;
-
-	if (ni == 0 || ni > 11 || strspn(in, "0123456789") != ni ||
-	    parse_i64(in, ni, &whole) < 0)
-		return -1;
-	if (dot) {
-		if (nf == 0 || nf > 2 || strspn(dot + 1, "0123456789") != nf)
-			return -1;
-		frac = strtoll(dot + 1, NULL, 10) * (nf == 1 ? 10 : 1);
-	}
-	*fen = whole * 100 + frac;
-	return 0;
-}
-
 /* parse_after: "YYYYMMDDHHMMSS-ID" (time order) or an order number. */
 static int
 parse_after(struct search *s, const char *in)

@@ -33,6 +33,13 @@ int str_endswith(const char *s, const char *suffix);
  * -1 on empty input, junk or overflow. */
 int parse_i64(const char *s, size_t n, long long *out);
 
+/* parse_time: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM" into "YYYY-MM-DD HH:MM:SS"
+ * (out holds 20 bytes); a bare date is the start of the day, or its end
+ * when end is set.  -1 on any other shape or an impossible date. */
+int parse_time(const char *in, int end, char out[20]);
+/* parse_yuan: "12", "12.3", "12.34" (yuan) into fen; -1 on anything else. */
+int parse_yuan(const char *in, long long *fen);
+
 /* now_ms: monotonic milliseconds, for durations. */
 int64_t now_ms(void);
 

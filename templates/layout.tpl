@@ -12,8 +12,10 @@
 <header class="topbar">
   <a class="brand" href="{{u_search}}">ordermend<span>订单工作台</span></a>
   <nav class="mainnav" aria-label="主导航">
+    <a href="{{u_queue}}"{{#nav}}{{#queue}} aria-current="page"{{/queue}}{{/nav}}>异常队列</a>
     <a href="{{u_search}}"{{#nav}}{{#search}} aria-current="page"{{/search}}{{/nav}}>订单搜索</a>
-  </nav>
+{{#can_admin}}    <a href="{{u_admin}}"{{#nav}}{{#admin}} aria-current="page"{{/admin}}{{/nav}}>管理</a>
+{{/can_admin}}  </nav>
   <form class="quicksearch" action="{{u_search}}" method="get" role="search">
     <input type="search" name="q" placeholder="订单号 / 手机号 / 用户ID / 商品名" aria-label="搜索订单" accesskey="s">
   </form>

@@ -18,7 +18,8 @@ import time
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROGRAMS = ["login", "account", "search", "order", "health"]
+# every file in cgi-bin/ is one program
+PROGRAMS = sorted(f[:-2] for f in os.listdir(os.path.join(REPO, "cgi-bin")) if f.endswith(".c"))
 DEMO_AGENTS = [
     ("admin", "demo-admin", "管理员 Admin", "admin"),
     ("lead", "demo-lead", "王主管", "lead"),
