@@ -325,34 +325,17 @@ page_password(struct req *r)
 static void
 page_new_token(struct req *r)
 {
-	const char *name = NULL, *names[PERM_COUNT + 1], *token;
+	const char *name = NULL;
 	json_object *errs = m_obj(), *m, *t;
 	unsigned long perms = 0;
-	long long days = 90, id;
-	int n, i, k, rc;
+	long long days = 90;
+	int rc;
 
 	if (!person_only(r)) {
 		json_object_put(errs);
 		return;
 	}
-	if (req_str(r, "name", 64, &name) != REQ_OK)
-		m_str(errs, "name", "请填写名称（1 到 64 个字）");
-	if ((rc = req_int(r, "days", 1, 365, &days)) == REQ_BAD)
-		m_str(errs, "days", "有效期为 1 到 365 天");
-	n = req_all(r, "perm", names, PERM_COUNT + 1);
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < PERM_COUNT; k++)
-			if (strcmp(names[i], perm_names[k]) == 0)
-				break;
-		if (k == PERM_COUNT || !(r->sess->perms & (1UL << k))) {
-			m_str(errs, "perm", "令牌的权限只能是你自己拥有的权限");
-			break;
-		}
-		perms |= 1UL << k;
-	}
-	if (n <= 0 && !json_object_object_get_ex(errs, "perm", NULL))
-		m_str(errs, "perm", "至少选择一项权限");
-	if (json_object_object_length(errs)) {
+	if (!auth_token_form(r, r->sess->perms, errs, &name, &days, &perms)) {
 		if ((m = account_model(r)) == NULL) {
 			json_object_put(errs);
 			return;
@@ -362,24 +345,16 @@ page_new_token(struct req *r)
 		return;
 	}
 	json_object_put(errs);
-	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
-	    (rc = auth_new_token(r, r->sess->agent_id, name, perms, days, &token,
-	    &id)) != DB_OK ||
-	    (rc = audit(r, "token_created", NULL, name, arena_printf(&r->arena,
-	    "id %lld, %lld days: %s", id, days, auth_perms_text(&r->arena, perms)))) != DB_OK ||
-	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {
-		db_rollback(DB_CONSOLE);
+	if ((rc = auth_issue_token(r, r->sess->agent_id, r->sess->login, name, perms,
+	    days, &t)) != DB_OK) {
 		page_db_error(r, rc);
 		return;
 	}
-	if ((m = account_model(r)) == NULL)
+	if ((m = account_model(r)) == NULL) {
+		json_object_put(t);
 		return;
-	/* the one time the token is shown */
-	t = m_add(m, "new_token", m_obj());
-	m_str(t, "token", token);
-	m_int(t, "id", id);
-	m_str(t, "name", name);
-	m_int(t, "days", days);
+	}
+	m_add(m, "new_token", t);		/* the one time it is shown */
 	resp_page(r, 201, "account", m);
 }
 

@@ -1,7 +1,7 @@
 /* login.c: signing in and out
  *
  * GET  /login   (public)  the form; a signed-in agent goes straight on
- *      next     string, a local path to go to afterwards (default /search)
+ *      next     string, a local path to go to afterwards (default /queue, the agents' home)
  * POST /login   (public)  check login and password, start a session
  *      login    string, 1..64 characters
  *      password string, 8..128 characters, taken as typed
@@ -44,7 +44,7 @@ next_path(struct req *r)
 
 	if (next == NULL || strlen(next) > 512 || !url_local_path(next) ||
 	    strncmp(next, "/login", 6) == 0 || strncmp(next, "/logout", 7) == 0)
-		return "/search";
+		return "/queue";
 	return next;
 }
 

@@ -24,6 +24,9 @@ struct anomaly_kind {
 	const char *head;	/* SELECT ... WHERE ..., scoped or not */
 	const char *head_all;	/* a better start for a pass over everything, or NULL */
 	const char *tail;	/* GROUP BY ..., or "" */
+	/* A kind that hides this one on the same order (its SQL leaves such
+	 * orders out), or NULL: a case it hides is resolved as taken over. */
+	const char *inhibited_by;
 };
 
 extern const struct anomaly_kind anomaly_kinds[];

@@ -5,7 +5,8 @@
  * is written on the console connection, so a caller that opened a
  * transaction gets the row in the same transaction as what it records.
  * The web programs' database role may INSERT and SELECT it, never UPDATE
- * or DELETE (schema/grants.sql).  Details never hold personal data.
+ * or DELETE (schema/grants.sql).  Details never hold personal data; a
+ * target or detail longer than its column is cut to fit.
  */
 #ifndef OM_AUDIT_H
 #define OM_AUDIT_H

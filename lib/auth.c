@@ -3,9 +3,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "cfg.h"
 #include "db.h"
+#include "model.h"
 #include "resp.h"
 #include "util.h"
 
@@ -77,6 +79,10 @@ static struct db_stmt q_fail_clear = DB_STMT(DB_CONSOLE,
 	"DELETE FROM login_throttle WHERE subject = ?");
 static struct db_stmt q_revoke = DB_STMT(DB_CONSOLE,
 	"UPDATE sessions SET revoked_at = NOW() WHERE id = ? AND revoked_at IS NULL");
+static struct db_stmt q_revoke_agent = DB_STMT(DB_CONSOLE,
+	"UPDATE sessions SET revoked_at = NOW() WHERE agent_id = ? AND revoked_at IS NULL");
+static struct db_stmt q_revoked = DB_STMT(DB_CONSOLE,
+	"SELECT revoked_at IS NOT NULL FROM sessions WHERE id = ?");
 
 void
 auth_init(void)
@@ -395,6 +401,94 @@ auth_new_token(struct req *r, long long agent_id, const char *name,
 	*token = tok;
 	*id = (long long)res.insert_id;
 	return DB_OK;
+}
+
+int
+auth_issue_token(struct req *r, long long agent_id, const char *owner,
+    const char *name, unsigned long perms, long long days, json_object **shown)
+{
+	const char *token;
+	long long id;
+	int rc;
+
+	*shown = NULL;
+	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
+	    (rc = auth_new_token(r, agent_id, name, perms, days, &token, &id)) != DB_OK ||
+	    (rc = audit(r, "token_created", NULL, owner, arena_printf(&r->arena,
+	    "id %lld \"%s\", %lld days: %s", id, name, days,
+	    auth_perms_text(&r->arena, perms)))) != DB_OK ||
+	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {
+		db_rollback(DB_CONSOLE);
+		return rc;
+	}
+	*shown = m_obj();
+	m_str(*shown, "token", token);
+	m_int(*shown, "id", id);
+	m_str(*shown, "name", name);
+	m_str(*shown, "login", owner);
+	m_int(*shown, "days", days);
+	return DB_OK;
+}
+
+int
+auth_perm_bit(const char *name)
+{
+	int k;
+
+	for (k = 0; k < PERM_COUNT; k++)
+		if (strcmp(name, perm_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+int
+auth_token_form(struct req *r, unsigned long allowed, json_object *errs,
+    const char **name, long long *days, unsigned long *perms)
+{
+	const char *names[PERM_COUNT + 1];
+	int n, i, k, bad = 0;
+
+	*perms = 0;
+	*days = 90;
+	if (req_str(r, "name", 64, name) != REQ_OK)
+		m_str(errs, "name", "请填写名称（1 到 64 个字）"), bad = 1;
+	if (req_int(r, "days", 1, 365, days) == REQ_BAD)
+		m_str(errs, "days", "有效期为 1 到 365 天"), bad = 1;
+	n = req_all(r, "perm", names, PERM_COUNT + 1);
+	for (i = 0; i < n; i++) {
+		if ((k = auth_perm_bit(names[i])) < 0 || !(allowed & (1UL << k))) {
+			m_str(errs, "perm", "令牌的权限只能是账号自己拥有的权限");
+			return 0;
+		}
+		*perms |= 1UL << k;
+	}
+	if (n <= 0) {
+		m_str(errs, "perm", "至少选择一项权限");
+		return 0;
+	}
+	return !bad;
+}
+
+int
+auth_end_agent_sessions(struct req *r, long long agent_id)
+{
+	return db_exec(&r->arena, &q_revoke_agent, NULL, 1, &DB_INT(agent_id));
+}
+
+int
+auth_renew_session(struct req *r)
+{
+	struct db_res res;
+	int rc, ended;
+
+	if (r->sess == NULL || r->sess->id == 0)
+		return DB_OK;		/* an API token has no session */
+	rc = DB_ONE(&r->arena, &q_revoked, &res, DB_INT(r->sess->id));
+	ended = rc == DB_OK && db_int(&res, 0) != 0;
+	db_done(&res);
+	if (rc != DB_OK && rc != 1)
+		return rc;
+	return ended ? auth_new_session(r, r->sess->agent_id) : DB_OK;
 }
 
 /* subject: the throttle's key for a login or an address. */

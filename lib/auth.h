@@ -24,6 +24,7 @@
 #ifndef OM_AUTH_H
 #define OM_AUTH_H
 
+#include <json-c/json.h>
 #include <sodium.h>
 
 #include "req.h"
@@ -100,6 +101,35 @@ char *auth_perms_text(struct arena *a, unsigned long perms);
  * *token, its row id to *id.  DB_OK or an error. */
 int auth_new_token(struct req *r, long long agent_id, const char *name,
     unsigned long perms, long long days, const char **token, long long *id);
+
+/* AUTH_PERMS_OF: SQL for the permission bits an agent holds through
+ * their roles, given an SQL expression for the agent's id. */
+#define AUTH_PERMS_OF(agent_id_sql) \
+	"(SELECT COALESCE(BIT_OR(1 << p.bit), 0) FROM agent_roles ar" \
+	" JOIN role_permissions rp ON rp.role = ar.role" \
+	" JOIN permissions p ON p.name = rp.permission" \
+	" WHERE ar.agent_id = " agent_id_sql ")"
+
+/* auth_issue_token: a new API token for agent_id (whose login is owner)
+ * and its token_created audit row, in a transaction of its own; *shown
+ * gets what the page shows once: token, id, name, login, days.  DB_OK,
+ * or a db error with everything rolled back. */
+int auth_issue_token(struct req *r, long long agent_id, const char *owner,
+    const char *name, unsigned long perms, long long days, json_object **shown);
+/* auth_token_form: read a new API token's form (name 1..64 characters,
+ * days 1..365, default 90, perm repeatable and within `allowed`) into the
+ * out parameters; field messages go to errs.  1 when all is well. */
+int auth_token_form(struct req *r, unsigned long allowed, json_object *errs,
+    const char **name, long long *days, unsigned long *perms);
+/* auth_perm_bit: the bit of a permission name, or -1. */
+int auth_perm_bit(const char *name);
+/* auth_end_agent_sessions: revoke every live session of an agent (inside
+ * the caller's transaction); DB_OK or an error. */
+int auth_end_agent_sessions(struct req *r, long long agent_id);
+/* auth_renew_session: when the request's own session was revoked by what
+ * the caller just did (its privileges changed), start a new one for this
+ * browser, inside the caller's transaction; DB_OK or an error. */
+int auth_renew_session(struct req *r);
 
 /* Sign-in throttling. */
 /* auth_throttled: the seconds this login or this address must still wait

@@ -48,6 +48,25 @@ const struct label case_actions[] = {
 	{ "resolve", "解决", "green" },
 	{ "dismiss", "忽略", "gray" },
 	{ "note", "备注", "gray" },
+	{ "silence", "静默", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label case_event_kinds[] = {
+	{ "opened", "发现异常", "red" },
+	{ "updated", "异常情况有变化", "gray" },
+	{ "acknowledged", "认领了异常单", "gray" },
+	{ "assigned", "指派了异常单", "gray" },
+	{ "waiting", "异常单转为等待", "gray" },
+	{ "resumed", "异常单恢复处理", "gray" },
+	{ "resolved", "解决了异常单", "gray" },
+	{ "auto_resolved", "异常已自动解决", "gray" },
+	{ "dismissed", "忽略了异常单", "gray" },
+	{ "reopened", "异常重新出现，已重新打开", "gray" },
+	{ "escalated", "异常单超时升级", "gray" },
+	{ "note", "备注", "gray" },
+	{ "silenced", "异常单被静默", "gray" },
+	{ "unsilenced", "异常单解除静默", "gray" },
 	{ NULL, NULL, NULL },
 };
 
@@ -65,9 +84,16 @@ static struct db_stmt q_resume = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET state = 'acknowledged', resolve_due_at = resolve_due_at"
 	" + INTERVAL TIMESTAMPDIFF(SECOND, waiting_since, NOW()) SECOND,"
 	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+/* closed while waiting: the clock stood still until now, as on resume
+ * (assignments run left to right: resolve_due_at reads waiting_since
+ * before it is cleared) */
 static struct db_stmt q_close = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET state = ?, resolved_at = NOW(), resolved_by = ?, resolution = ?,"
+	" resolve_due_at = resolve_due_at + INTERVAL"
+	" COALESCE(TIMESTAMPDIFF(SECOND, waiting_since, NOW()), 0) SECOND,"
 	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_silence = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET silence_id = ?, updated_at = NOW() WHERE id = ?");
 static struct db_stmt q_agent_login = DB_STMT(DB_CONSOLE,
 	"SELECT login FROM agents WHERE id = ? AND disabled_at IS NULL AND service = 0");
 static struct db_stmt q_case_event = DB_STMT(DB_CONSOLE,
@@ -108,9 +134,8 @@ case_act(struct req *r, long long id, const char *action, long long who,
 		if (strcmp(action, "claim") == 0)
 			who = r->sess->agent_id;
 		rc = DB_ONE(a, &q_agent_login, &res, DB_INT(who));
-		if (rc == DB_OK)
-			detail = arena_printf(a, "%s给 %s", strcmp(action, "claim") == 0 ?
-			    "认领：指派" : "指派", db_str(&res, 0));
+		if (rc == DB_OK && strcmp(action, "assign") == 0)
+			detail = arena_printf(a, "指派给 %s", db_str(&res, 0));
 		db_done(&res);
 		if (rc != DB_OK)
 			return rc == 1 ? 2 : rc;
@@ -132,6 +157,11 @@ case_act(struct req *r, long long id, const char *action, long long who,
 		kind = strcmp(action, "resolve") == 0 ? "resolved" : "dismissed";
 		rc = DB_EXEC(a, &q_close, NULL, DB_STR(kind), DB_INT(r->sess->agent_id),
 		    DB_STR(detail), DB_INT(id));
+	} else if (strcmp(action, "silence") == 0) {
+		if (!live)
+			return 1;
+		kind = "silenced";
+		rc = DB_EXEC(a, &q_silence, NULL, DB_INT(who), DB_INT(id));
 	} else if (strcmp(action, "note") == 0)
 		rc = DB_OK;
 	else

@@ -39,7 +39,8 @@ int case_severity(const struct anomaly_kind *k, const struct rule *r,
 /* case_act: one agent action on one case, with its case event and audit
  * row, inside the caller's console transaction:
  *   claim (assignee = the agent), assign (to `who`), wait, resume,
- *   resolve, dismiss (text: the reason, required), note (text).
+ *   resolve, dismiss (text: the reason, required), note (text),
+ *   silence (under silence `who`, text: its reason).
  * DB_OK; 1 when the case's state does not allow it (changed meanwhile);
  * 2 when there is no such case; or a db error. */
 int case_act(struct req *r, long long case_id, const char *action,
@@ -50,11 +51,14 @@ int case_action_known(const char *action);
 extern const struct label case_states[];
 extern const struct label case_actions[];
 extern const struct label severities[];
+/* What a case_events row's kind says, for the timeline and the case page. */
+extern const struct label case_event_kinds[];
 
 /* The silence a live case falls under, as an SQL condition on cases c and
- * silences s (for the scanner and for the queue's silence action). */
+ * silences s (for the scanner and for a new silence): one with matchers,
+ * not one an agent put on chosen cases (cases_only). */
 #define SILENCE_MATCH \
-	"s.ends_at > NOW() AND s.ended_at IS NULL" \
+	"s.ends_at > NOW() AND s.ended_at IS NULL AND s.cases_only = 0" \
 	" AND (s.kind IS NULL OR s.kind = c.kind)" \
 	" AND (s.carrier IS NULL OR s.carrier = c.carrier)" \
 	" AND (s.sku IS NULL OR s.sku = c.sku)" \

@@ -2,7 +2,10 @@
  *
  * The whole response is built in memory and written with two writes to
  * the server, headers then body; FastCGI streams buffer them into few
- * records.  Nothing else in ordermend writes to the client (make lint).
+ * records.  The exception is a streamed body (resp_stream_begin, for large
+ * exports): its headers go out first, then the body in 64 KiB pieces as
+ * the page makes it, so memory stays bounded.  Nothing else in ordermend
+ * writes to the client (make lint).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +23,9 @@
 #include "util.h"
 
 static const char *prog_name = "ordermend";
+static const struct req *streaming;	/* the request whose headers are out */
+
+#define STREAM_CHUNK (64 * 1024)
 
 static const char security_headers[] =
 	"Content-Security-Policy: default-src 'self'; script-src 'self'; "
@@ -213,6 +219,60 @@ resp_raw(struct req *r, int status, const char *ctype, const char *data,
 }
 
 void
+resp_attachment(struct req *r, const char *filename)
+{
+	size_t n = strlen(filename);
+
+	if (n == 0 || n > 100 || strspn(filename, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != n)
+		filename = "download";
+	resp_header(r, "Content-Disposition", "attachment; filename=\"%s\"", filename);
+}
+
+/* head: the status line and headers; len < 0 when the body is streamed. */
+static void
+head(struct req *r, struct buf *h, long long len)
+{
+	buf_printf(h, "Status: %d %s\r\nContent-Type: %s\r\n", r->status,
+	    reason(r->status), r->content_type);
+	if (len >= 0)
+		buf_printf(h, "Content-Length: %lld\r\n", len);
+	buf_printf(h, "X-Request-Id: %s\r\n%s", r->id ? r->id : "-", security_headers);
+	if (r->https)
+		buf_puts(h, "Strict-Transport-Security: max-age=31536000\r\n");
+	if (r->head_buf.len)
+		buf_add(h, r->head_buf.p, r->head_buf.len);
+	buf_add(h, "\r\n", 2);
+}
+
+void
+resp_stream_begin(struct req *r, int status, const char *ctype)
+{
+	struct buf h = { 0 };
+
+	buf_reset(&r->body_buf, SIZE_MAX);
+	set_body(r, status, ctype);
+	head(r, &h, -1);
+	r->io->write(r->io->ctx, h.p, (int)h.len);
+	buf_free(&h);
+	streaming = r;
+}
+
+int
+resp_stream_flush(struct req *r, int force)
+{
+	int rc = 0;
+
+	if (streaming != r || (!force && r->body_buf.len < STREAM_CHUNK))
+		return 0;
+	if (!r->head && r->body_buf.len &&
+	    r->io->write(r->io->ctx, r->body_buf.p, (int)r->body_buf.len) < 0)
+		rc = -1;
+	buf_reset(&r->body_buf, SIZE_MAX);
+	return rc;
+}
+
+void
 resp_redirect(struct req *r, const char *location)
 {
 	json_object *m = m_obj();
@@ -312,21 +372,46 @@ page_bad_input(struct req *r, const char *tpl, json_object *model,
 }
 
 void
+resp_admin_nav(struct req *r, json_object *model, const char *current)
+{
+	static const struct {
+		const char *key, *label, *path;
+		long perm;
+	} pages[] = {
+		{ "agents", "客服账号", "/admin/agents", PERM_ADMIN },
+		{ "roles", "角色与权限", "/admin/roles", PERM_ADMIN },
+		{ "tokens", "API 令牌", "/admin/tokens", PERM_ADMIN },
+		{ "rules", "异常规则", "/admin/rules", PERM_MANAGE_RULES },
+		{ "audit", "审计日志", "/admin/audit", PERM_ADMIN },
+	};
+	json_object *arr;
+	size_t i;
+
+	m_str(model, "nav", "admin");
+	arr = m_add(model, "subnav", m_arr());
+	for (i = 0; i < NELEM(pages); i++)
+		if (auth_can(r, pages[i].perm)) {
+			json_object *e = m_push(arr, m_obj());
+
+			m_str(e, "label", pages[i].label);
+			m_str(e, "url", url_for(&r->arena, pages[i].path));
+			m_bool(e, "current", strcmp(pages[i].key, current) == 0);
+		}
+}
+
+void
 resp_send(struct req *r)
 {
 	struct buf h = { 0 };
 
+	if (streaming == r) {
+		resp_stream_flush(r, 1);
+		streaming = NULL;
+		return;
+	}
 	if (!r->done)
 		page_error(r, 500, "内部错误", "The page produced no answer.");
-	buf_printf(&h, "Status: %d %s\r\nContent-Type: %s\r\n"
-	    "Content-Length: %zu\r\nX-Request-Id: %s\r\n%s",
-	    r->status, reason(r->status), r->content_type, r->body_buf.len,
-	    r->id ? r->id : "-", security_headers);
-	if (r->https)
-		buf_puts(&h, "Strict-Transport-Security: max-age=31536000\r\n");
-	if (r->head_buf.len)
-		buf_add(&h, r->head_buf.p, r->head_buf.len);
-	buf_add(&h, "\r\n", 2);
+	head(r, &h, (long long)r->body_buf.len);
 	r->io->write(r->io->ctx, h.p, (int)h.len);
 	if (!r->head && r->body_buf.len)
 		r->io->write(r->io->ctx, r->body_buf.p, (int)r->body_buf.len);

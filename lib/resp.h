@@ -37,6 +37,17 @@ void resp_json(struct req *r, int status, json_object *model);
 /* resp_raw: bytes of a given type (CSV exports, metrics). */
 void resp_raw(struct req *r, int status, const char *ctype, const char *data,
     size_t len);
+/* resp_attachment: a Content-Disposition header that makes the body a
+ * download named filename (letters, digits, '.', '-' and '_' only). */
+void resp_attachment(struct req *r, const char *filename);
+/* Streamed bodies, for exports too large to hold in memory: after
+ * resp_stream_begin the headers are out (no Content-Length, so the status
+ * can no longer change); the page appends to r->body_buf and calls
+ * resp_stream_flush now and then, which sends what is there once it is
+ * large enough (always when force is set); resp_send sends the rest.
+ * resp_stream_flush returns -1 when the client has gone away. */
+void resp_stream_begin(struct req *r, int status, const char *ctype);
+int resp_stream_flush(struct req *r, int force);
 /* resp_redirect: 303 See Other to a local URL. */
 void resp_redirect(struct req *r, const char *location);
 /* page_error: the error page (or JSON error) with the request id; the
@@ -54,6 +65,9 @@ void page_db_error(struct req *r, int rc);
  * {"error": {..., "fields": errors}}. */
 void page_bad_input(struct req *r, const char *tpl, json_object *model,
     json_object *errors);
+/* resp_admin_nav: mark model as an admin page ("nav": "admin") and add
+ * "subnav", the admin pages this agent may open, current one marked. */
+void resp_admin_nav(struct req *r, json_object *model, const char *current);
 /* resp_send: write the response out; called once by the accept loop. */
 void resp_send(struct req *r);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "anomaly.h"
+#include "cases.h"
 #include "db.h"
 #include "model.h"
 #include "shop.h"
@@ -82,22 +83,6 @@ static const struct label user_kinds[] = {
 
 static const struct label audit_kinds[] = {
 	{ "pii_reveal", "查看了完整个人信息", "gray" },
-	{ NULL, NULL, NULL },
-};
-
-static const struct label case_event_kinds[] = {
-	{ "updated", "异常情况有变化", "gray" },
-	{ "acknowledged", "认领了异常单", "gray" },
-	{ "assigned", "指派了异常单", "gray" },
-	{ "waiting", "异常单转为等待", "gray" },
-	{ "resumed", "异常单恢复处理", "gray" },
-	{ "resolved", "解决了异常单", "gray" },
-	{ "auto_resolved", "异常已自动解决", "gray" },
-	{ "dismissed", "忽略了异常单", "gray" },
-	{ "reopened", "异常重新出现，已重新打开", "gray" },
-	{ "escalated", "异常单超时升级", "gray" },
-	{ "note", "备注", "gray" },
-	{ "silenced", "异常单被静默", "gray" },
 	{ NULL, NULL, NULL },
 };
 

@@ -29,6 +29,7 @@ static const struct {
 	{ "/campaigns", "calls" },
 	{ "/hooks", "hooks" },
 	{ "/reports", "reports" },
+	{ "/admin/audit.csv", "audit" },
 	{ "/admin/audit", "audit" },
 	{ "/admin", "admin" },
 	{ "/healthz", "health" },

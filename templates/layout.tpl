@@ -10,7 +10,7 @@
 <body>
 {{#agent}}
 <header class="topbar">
-  <a class="brand" href="{{u_search}}">ordermend<span>订单工作台</span></a>
+  <a class="brand" href="{{u_queue}}">ordermend<span>订单工作台</span></a>
   <nav class="mainnav" aria-label="主导航">
     <a href="{{u_queue}}"{{#nav}}{{#queue}} aria-current="page"{{/queue}}{{/nav}}>异常队列</a>
     <a href="{{u_search}}"{{#nav}}{{#search}} aria-current="page"{{/search}}{{/nav}}>订单搜索</a>

@@ -2,7 +2,9 @@
 -- throttling
 
 -- What an agent may refund or compensate without approval, in fen: one
--- request, and all requests of one day.
+-- request, and all requests of one day.  Agents made before this had none.
+UPDATE agents SET max_refund = 20000 WHERE max_refund IS NULL;
+UPDATE agents SET daily_refund = 100000 WHERE daily_refund IS NULL;
 ALTER TABLE agents MODIFY max_refund BIGINT NOT NULL DEFAULT 20000;
 ALTER TABLE agents MODIFY daily_refund BIGINT NOT NULL DEFAULT 100000;
 -- A service account is used by scripts through API tokens; it never signs in.

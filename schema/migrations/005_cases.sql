@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS silences (
   created_at    DATETIME     NOT NULL,
   ends_at       DATETIME     NOT NULL,
   ended_at      DATETIME     NULL,               -- ended early by hand
+  cases_only    TINYINT(1)   NOT NULL DEFAULT 0, -- silences only the cases it was put on
   KEY ix_silences_ends (ends_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
@@ -87,13 +88,23 @@ CREATE TABLE IF NOT EXISTS cases (
   KEY ix_cases_order (order_id),
   KEY ix_cases_user (user_id, live),
   KEY ix_cases_newest (live, order_created_at, order_id),
-  KEY ix_cases_queue (live, kind, resolve_due_at),
+  -- the queue: its sorts, and the counts per kind (covered)
+  KEY ix_cases_queue (live, kind, resolve_due_at, silence_id, incident_id, state,
+                      escalated_at),
+  KEY ix_cases_due (live, resolve_due_at),
+  KEY ix_cases_since (live, since),
+  KEY ix_cases_amount (live, amount),
+  KEY ix_cases_severity (live, severity DESC, resolve_due_at),
+  KEY ix_cases_closed (resolved_at),
   KEY ix_cases_assignee (assignee_id, live),
   KEY ix_cases_incident (incident_id),
   KEY ix_cases_group (group_key, since),
   KEY ix_cases_resolved (kind, resolved_at),
   KEY ix_cases_ack (state, ack_due_at),
-  KEY ix_cases_silence (silence_id),
+  -- the scanner: open cases due to be escalated, without reading the
+  -- ones escalated already (most open cases, once a few hours old)
+  KEY ix_cases_escalate (state, escalated_at, ack_due_at),
+  KEY ix_cases_silence (silence_id, live),
   KEY ix_cases_kind_order (kind, order_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 

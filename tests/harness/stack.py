@@ -1,5 +1,6 @@
 """stack.py: a private ordermend stack — MariaDB, the FastCGI programs under
-spawn-fcgi, nginx — in one directory, on free loopback ports.
+spawn-fcgi, nginx, and the anomaly scanner when asked (scan_once,
+start_scanner) — in one directory, on free loopback ports.
 
 Used by `make demo` (directory var/, port 8080, kept between runs) and by the
 integration tests (a temporary directory, always torn down).  Everything it
@@ -54,7 +55,7 @@ def pid_alive(pid):
 class Stack:
     def __init__(self, root=None, port=None, workers=2, build=None, orders=2000,
                  seed=7, keep=False, sanitize=False, log_level="info", programs=None,
-                 nginx_extra=""):
+                 nginx_extra="", scan_interval="30s"):
         self.temp = root is None
         self.root = os.path.abspath(root or tempfile.mkdtemp(prefix="ordermend-"))
         self.port = port or free_port()
@@ -68,6 +69,7 @@ class Stack:
         self.log_level = log_level
         self.program_names = list(programs or PROGRAMS)
         self.nginx_extra = nginx_extra
+        self.scan_interval = scan_interval     # [scanner] interval in the ini
         self.run = os.path.join(self.root, "run")
         self.logs = os.path.join(self.root, "log")
         self.sock = os.path.join(self.run, "mysqld.sock")
@@ -122,9 +124,14 @@ class Stack:
         # the whole replica should fit: ~2 GB per million orders
         buffer_pool = os.environ.get("OM_DB_BUFFER_POOL") or (
             "2G" if self.orders >= 500000 else "1G" if self.orders >= 100000 else "256M")
+        # its own tmpdir: a MariaDB server removes every #sql* file in its
+        # tmpdir when it starts, so stacks sharing /tmp break each other's
+        # on-disk temporary tables ("Error on delete of '/tmp/#sql-...'")
+        os.makedirs(os.path.join(self.root, "tmp"), exist_ok=True)
         with open(os.path.join(self.root, "my.cnf"), "w") as f:
             f.write("""[mariadbd]
 datadir = {root}/mysql
+tmpdir = {root}/tmp
 socket = {sock}
 port = {port}
 bind-address = 127.0.0.1
@@ -231,8 +238,12 @@ user = root
 [log]
 level = {level}
 file = {logs}/ordermend.log
+
+[scanner]
+interval = {scan_interval}
 {extra}""".format(root=self.root, repo=REPO, sock=self.sock, level=self.log_level,
-                  extra=extra, logs=self.logs, **DB_PASSWORDS))
+                  extra=extra, logs=self.logs, scan_interval=self.scan_interval,
+                  **DB_PASSWORDS))
         os.chmod(self.conf, 0o600)
 
     # --- programs and nginx -------------------------------------------------
@@ -300,6 +311,81 @@ http {{
     def stop_nginx(self):
         self.stop_pids("nginx", sig=signal.SIGQUIT)
 
+    # --- the scanner (build/mend-scan) ----------------------------------------
+    #
+    # It judges the replica by the database's clock (NOW() on the replica),
+    # so tests move time by writing fixture rows relative to NOW(), never by
+    # faking a clock.  Its settings come from the stack's ini ([scanner],
+    # [anomaly]); `settings` overrides keys for one run through the
+    # environment (ORDERMEND_SCANNER_INTERVAL="5s" and so on), the way an
+    # administrator would.
+
+    def scanner_env(self, settings=None):
+        e = self.env()
+        for key, value in (settings or {}).items():
+            e["ORDERMEND_" + key.upper()] = str(value)
+        return e
+
+    def last_scan(self):
+        """The newest scan_runs row as a dict, or None."""
+        rows = self.sql("SELECT id, full, ms, examined, opened, updated, resolved, reopened"
+                        " FROM scan_runs ORDER BY id DESC LIMIT 1", database="ordermend")
+        if not rows:
+            return None
+        keys = ("id", "full", "ms", "examined", "opened", "updated", "resolved", "reopened")
+        return dict(zip(keys, (int(v) for v in rows[0])))
+
+    def scan_once(self, *args, settings=None, check=True):
+        """One pass: build/mend-scan --once [args] (e.g. "--full") with the
+        stack's configuration.  Returns the scan_runs row it wrote (a dict;
+        None when another scanner held the lock), with "output": the lines
+        it logged (also appended to log/mend-scan.log)."""
+        before = self.last_scan()
+        e = self.scanner_env(settings)
+        e["ORDERMEND_LOG_FILE"] = ""      # its log lines to stderr, returned
+        p = subprocess.run([os.path.join(self.build, "mend-scan"), "--once"] + list(args),
+                           env=e, capture_output=True, text=True, timeout=600)
+        with open(os.path.join(self.logs, "mend-scan.log"), "a") as f:
+            f.write(p.stdout + p.stderr)
+        if check and p.returncode != 0:
+            raise RuntimeError("mend-scan --once %s failed (%d):\n%s%s"
+                               % (" ".join(args), p.returncode, p.stdout, p.stderr))
+        run = self.last_scan()
+        if run is None or (before is not None and run["id"] == before["id"]):
+            return None     # another scanner held the lock (event=scanner_busy)
+        run["output"] = p.stdout + p.stderr
+        return run
+
+    def start_scanner(self, name="scanner", settings=None):
+        """The scanner daemon, recorded by pid in run/<name>.pid (start
+        several under different names to watch them share the lock).
+        Returns its pid."""
+        log = open(os.path.join(self.logs, name + ".out"), "a")
+        p = subprocess.Popen([os.path.join(self.build, "mend-scan")],
+                             env=self.scanner_env(settings), stdout=log, stderr=log,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        with open(self.pidfile(name), "w") as f:
+            f.write("%d\n" % p.pid)
+        self._children = getattr(self, "_children", {})
+        self._children[p.pid] = p       # reaped when it ends
+        return p.pid
+
+    def scanner_names(self):
+        try:
+            names = os.listdir(self.run)
+        except OSError:
+            return []
+        return sorted(f[:-4] for f in names if f.startswith("scanner") and f.endswith(".pid"))
+
+    def stop_scanner(self, name=None):
+        """Stop one scanner daemon by name, or every one this stack started."""
+        for n in [name] if name else self.scanner_names():
+            self.stop_pids(n, timeout=30)
+        for pid, p in list(getattr(self, "_children", {}).items()):
+            if p.poll() is not None:
+                del self._children[pid]
+
     # --- whole stack --------------------------------------------------------
 
     def stop_pids(self, name, sig=signal.SIGTERM, timeout=20):
@@ -353,6 +439,7 @@ http {{
         return self
 
     def stop(self):
+        self.stop_scanner()
         self.stop_nginx()
         self.stop_programs()
         self.stop_db()

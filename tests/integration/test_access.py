@@ -13,7 +13,7 @@ from client import Client
 ORDER = 50
 ROLES = {"agent": "demo-agent", "lead": "demo-lead", "admin": "demo-admin"}
 CONSOLE_TABLES = ("agents", "agent_roles", "roles", "role_permissions", "api_tokens",
-                  "permissions")
+                  "permissions", "anomaly_rules", "cases", "case_events", "silences")
 
 
 def routes(st):

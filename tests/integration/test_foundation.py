@@ -116,7 +116,7 @@ def test_next_must_be_local(st):
         c = Client(st.url)
         c.get("/login")
         r = c.post("/login", {"login": "agent", "password": "demo-agent", "next": nxt})
-        assert r.status == 303 and r.header("location") == "/search", (nxt, r.header("location"))
+        assert r.status == 303 and r.header("location") == "/queue", (nxt, r.header("location"))
 
 
 def test_csrf_is_required_on_every_post(st):
