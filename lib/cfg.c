@@ -83,6 +83,7 @@ static const struct key keys[] = {
 	{ "scanner", "group_threshold", K_INT, O(group_threshold), "10", 2, 100000, NULL },
 	{ "scanner", "group_window", K_DUR, O(group_window), "1h", 60, 604800, NULL },
 	{ "scanner", "reopen_window", K_DUR, O(reopen_window), "24h", 60, 2592000, NULL },
+	{ "queue", "counts_ttl", K_DUR, O(queue_counts_ttl), "10s", 0, 3600, NULL },
 	{ "order", "activity_window", K_DUR, O(activity_window), "24h", 600, 604800, NULL },
 };
 

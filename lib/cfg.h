@@ -67,6 +67,8 @@ struct cfg {
 	long long group_threshold;
 	long long group_window;
 	long long reopen_window;
+	/* [queue] */
+	long long queue_counts_ttl;
 	/* [order] */
 	long long activity_window;
 };

@@ -88,13 +88,18 @@ CREATE TABLE IF NOT EXISTS cases (
   KEY ix_cases_order (order_id),
   KEY ix_cases_user (user_id, live),
   KEY ix_cases_newest (live, order_created_at, order_id),
-  -- the queue: its sorts, and the counts per kind (covered)
-  KEY ix_cases_queue (live, kind, resolve_due_at, silence_id, incident_id, state,
+  -- the queue: the counts per kind (covered), and each sort over all
+  -- kinds and over one: the index order is the sort's order, ties by id
+  KEY ix_cases_queue (live, kind, silence_id, incident_id, state, resolve_due_at,
                       escalated_at),
   KEY ix_cases_due (live, resolve_due_at),
   KEY ix_cases_since (live, since),
   KEY ix_cases_amount (live, amount),
   KEY ix_cases_severity (live, severity DESC, resolve_due_at),
+  KEY ix_cases_kind_due (live, kind, resolve_due_at),
+  KEY ix_cases_kind_since (live, kind, since),
+  KEY ix_cases_kind_amount (live, kind, amount),
+  KEY ix_cases_kind_severity (live, kind, severity DESC, resolve_due_at),
   KEY ix_cases_closed (resolved_at),
   KEY ix_cases_assignee (assignee_id, live),
   KEY ix_cases_incident (incident_id),

@@ -55,7 +55,7 @@ def pid_alive(pid):
 class Stack:
     def __init__(self, root=None, port=None, workers=2, build=None, orders=2000,
                  seed=7, keep=False, sanitize=False, log_level="info", programs=None,
-                 nginx_extra="", scan_interval="30s"):
+                 nginx_extra="", conf_extra="", scan_interval="30s"):
         self.temp = root is None
         self.root = os.path.abspath(root or tempfile.mkdtemp(prefix="ordermend-"))
         self.port = port or free_port()
@@ -69,6 +69,7 @@ class Stack:
         self.log_level = log_level
         self.program_names = list(programs or PROGRAMS)
         self.nginx_extra = nginx_extra
+        self.conf_extra = conf_extra          # more ini lines, e.g. for tests
         self.scan_interval = scan_interval     # [scanner] interval in the ini
         self.run = os.path.join(self.root, "run")
         self.logs = os.path.join(self.root, "log")
@@ -242,7 +243,7 @@ file = {logs}/ordermend.log
 [scanner]
 interval = {scan_interval}
 {extra}""".format(root=self.root, repo=REPO, sock=self.sock, level=self.log_level,
-                  extra=extra, logs=self.logs, scan_interval=self.scan_interval,
+                  extra=self.conf_extra + extra, logs=self.logs, scan_interval=self.scan_interval,
                   **DB_PASSWORDS))
         os.chmod(self.conf, 0o600)
 
