@@ -184,37 +184,49 @@ done(struct req *r, const char *what)
 		resp_redirect(r, url_for(&r->arena, "/account"));
 }
 
-static void
-page_end_session(struct req *r)
+/* end_mine: one UPDATE of a row of mine the path names (q takes the id
+ * and my agent id), audited as kind; 0 when done, else the answer is
+ * made (404 for an id that is not mine). */
+static int
+end_mine(struct req *r, struct db_stmt *q, const char *kind, const char *what,
+    long long *id)
 {
-	long long id;
 	struct db_res res;
 	int rc;
 
 	if (!person_only(r))
-		return;
-	if (parse_i64(r->seg[0], strlen(r->seg[0]), &id) < 0) {
-		page_error(r, 404, "没有这个会话", "No such session.");
-		return;
+		return -1;
+	if (parse_i64(r->seg[0], strlen(r->seg[0]), id) < 0) {
+		page_error(r, 404, what, "%s", "No such id.");
+		return -1;
 	}
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
-	    (rc = DB_EXEC(&r->arena, &q_end_one, &res, DB_INT(id),
-	    DB_INT(r->sess->agent_id))) != DB_OK) {
+	    (rc = DB_EXEC(&r->arena, q, &res, DB_INT(*id), DB_INT(r->sess->agent_id))) != DB_OK) {
 		db_rollback(DB_CONSOLE);
 		page_db_error(r, rc);
-		return;
+		return -1;
 	}
 	if (res.affected == 0) {
 		db_rollback(DB_CONSOLE);
-		page_error(r, 404, "没有这个会话", "No such session of yours.");
-		return;
+		page_error(r, 404, what, "%s", "None of yours by that id.");
+		return -1;
 	}
-	if ((rc = audit(r, "session_ended", NULL, r->seg[0], NULL)) != DB_OK ||
+	if ((rc = audit(r, kind, NULL, r->seg[0], NULL)) != DB_OK ||
 	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {
 		db_rollback(DB_CONSOLE);
 		page_db_error(r, rc);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+static void
+page_end_session(struct req *r)
+{
+	long long id;
+
+	if (end_mine(r, &q_end_one, "session_ended", "没有这个会话", &id) < 0)
+		return;
 	if (id == r->sess->id) {
 		auth_end_session(r);	/* already revoked: clears the cookie */
 		resp_redirect(r, url_for(&r->arena, "/login"));
@@ -361,35 +373,10 @@ page_new_token(struct req *r)
 static void
 page_revoke_token(struct req *r)
 {
-	struct db_res res;
 	long long id;
-	int rc;
 
-	if (!person_only(r))
-		return;
-	if (parse_i64(r->seg[0], strlen(r->seg[0]), &id) < 0) {
-		page_error(r, 404, "没有这个令牌", "No such token.");
-		return;
-	}
-	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
-	    (rc = DB_EXEC(&r->arena, &q_revoke, &res, DB_INT(id),
-	    DB_INT(r->sess->agent_id))) != DB_OK) {
-		db_rollback(DB_CONSOLE);
-		page_db_error(r, rc);
-		return;
-	}
-	if (res.affected == 0) {
-		db_rollback(DB_CONSOLE);
-		page_error(r, 404, "没有这个令牌", "No such active token of yours.");
-		return;
-	}
-	if ((rc = audit(r, "token_revoked", NULL, r->seg[0], NULL)) != DB_OK ||
-	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {
-		db_rollback(DB_CONSOLE);
-		page_db_error(r, rc);
-		return;
-	}
-	done(r, "token_revoked");
+	if (end_mine(r, &q_revoke, "token_revoked", "没有这个令牌", &id) == 0)
+		done(r, "token_revoked");
 }
 
 static const struct route routes[] = {

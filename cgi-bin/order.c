@@ -124,14 +124,6 @@ struct order {
 };
 
 static void
-badge(json_object *o, const struct label *l)
-{
-	m_str(o, "status", l->code);
-	m_str(o, "status_label", l->label);
-	m_str(o, "status_tone", l->tone);
-}
-
-static void
 money(struct req *r, json_object *o, const char *key, const struct db_res *res,
     unsigned col)
 {
@@ -158,7 +150,7 @@ header(struct req *r, json_object *m, struct order *o, const struct db_res *res,
 
 	m_str(m, "title", arena_printf(&r->arena, "订单 %s", o->no));
 	m_str(m, "order_no", o->no);
-	badge(m, label_of(order_statuses, o->state.status));
+	m_label(m, "status", label_of(order_statuses, o->state.status));
 	m_str(m, "channel", label_of(order_channels, db_str(res, O_CHANNEL))->label);
 	m_str(m, "warehouse", o->warehouse);
 	m_str(m, "items_summary", db_str(res, O_ITEMS));
@@ -223,26 +215,19 @@ open_cases(struct req *r, json_object *m, struct order *o)
 	if (rc != DB_OK)
 		return rc;
 	while (db_next(&res)) {
-		const struct anomaly_kind *k;
-		const struct label *st, *sev;
 		json_object *e;
 
 		if (strcmp(db_str(&res, 0), "n") == 0) {
 			o->anomalies = db_int(&res, 1);
 			continue;
 		}
-		k = anomaly_kind(db_str(&res, 2));
-		st = label_of(case_states, db_str(&res, 3));
-		sev = label_of(severities, db_str(&res, 4));
 		e = m_push(arr, m_obj());
 		m_int(e, "id", db_int(&res, 1));
 		m_str(e, "url", url_for(&r->arena, "/cases/%lld", db_int(&res, 1)));
 		m_str(e, "kind", db_str(&res, 2));
-		m_str(e, "kind_label", k ? k->label : db_str(&res, 2));
-		m_str(e, "state_label", st->label);
-		m_str(e, "state_tone", st->tone);
-		m_str(e, "severity_label", sev->label);
-		m_str(e, "severity_tone", sev->tone);
+		m_str(e, "kind_label", anomaly_label(db_str(&res, 2)));
+		m_label(e, "state", label_of(case_states, db_str(&res, 3)));
+		m_label(e, "severity", label_of(severities, db_str(&res, 4)));
 		m_str(e, "facts", db_str(&res, 5));
 		m_bool(e, "overdue", db_int(&res, 6) != 0);
 		m_bool(e, "escalated", db_int(&res, 7) != 0);
@@ -292,7 +277,7 @@ overview(struct req *r, json_object *m, const struct order *o, int revealed)
 		e = m_push(arr, m_obj());
 		m_str(e, "order_no", db_str(&res, 1));
 		m_str(e, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 1)));
-		badge(e, label_of(order_statuses, db_str(&res, 2)));
+		m_label(e, "status", label_of(order_statuses, db_str(&res, 2)));
 		money(r, e, "amount", &res, 3);
 		m_str(e, "created_at", db_str(&res, 4));
 		m_strn(e, "date", db_str(&res, 4), 10);
@@ -356,7 +341,7 @@ tab_payments(struct req *r, json_object *m, const struct order *o)
 		m_str(e, "channel", label_of(pay_channels, db_str(&res, 1))->label);
 		m_str(e, "trade_no", db_str(&res, 2));
 		money(r, e, "amount", &res, 3);
-		badge(e, label_of(payment_statuses, db_str(&res, 4)));
+		m_label(e, "status", label_of(payment_statuses, db_str(&res, 4)));
 		m_opt(e, "failure_code", "has_failure", db_str(&res, 5));
 		m_str(e, "failure_message", db_str(&res, 6));
 		m_str(e, "created_at", db_str(&res, 7));
@@ -372,7 +357,7 @@ tab_payments(struct req *r, json_object *m, const struct order *o)
 		m_str(e, "refund_no", db_str(&res, 0));
 		money(r, e, "amount", &res, 1);
 		m_str(e, "reason", db_str(&res, 2));
-		badge(e, label_of(refund_statuses, db_str(&res, 3)));
+		m_label(e, "status", label_of(refund_statuses, db_str(&res, 3)));
 		m_str(e, "created_at", db_str(&res, 4));
 		m_str(e, "completed_at", db_str(&res, 5));
 	}
@@ -399,7 +384,7 @@ tab_shipments(struct req *r, json_object *m, const struct order *o)
 		m_str(e, "carrier", label_of(carriers, db_str(&res, 1))->label);
 		m_str(e, "tracking_no", db_str(&res, 2));
 		m_str(e, "warehouse", db_str(&res, 3));
-		badge(e, label_of(shipment_statuses, db_str(&res, 4)));
+		m_label(e, "status", label_of(shipment_statuses, db_str(&res, 4)));
 		m_str(e, "shipped_at", db_str(&res, 5));
 		m_opt(e, "delivered_at", "has_delivered", db_str(&res, 6));
 		m_opt(e, "last_event_at", "has_last_event", db_str(&res, 7));

@@ -278,26 +278,6 @@ options(json_object *m, const char *key, const struct label *t, const char *cur)
 	}
 }
 
-static const char *
-kind_label(const char *code)
-{
-	const struct anomaly_kind *k = anomaly_kind(code);
-
-	return k ? k->label : code;
-}
-
-static void
-labelled(json_object *o, const char *key, const struct label *l)
-{
-	char name[48];
-
-	snprintf(name, sizeof(name), "%s_label", key);
-	m_str(o, key, l->code);
-	json_object_object_add(o, name, json_object_new_string(l->label));
-	snprintf(name, sizeof(name), "%s_tone", key);
-	json_object_object_add(o, name, json_object_new_string(l->tone));
-}
-
 /* back_link: the page a bulk action returns to: a local queue or incident
  * link, else the queue. */
 static const char *
@@ -694,17 +674,17 @@ case_row(struct req *r, const struct db_res *res)
 	struct arena *a = &r->arena;
 	json_object *o = m_obj();
 	const char *state = db_str(res, L_STATE);
-	int live = label_known(queue_states, state), overdue;
+	int live = case_live(state), overdue;
 	long long id = db_int(res, L_ID);
 
 	m_int(o, "id", id);
 	m_str(o, "url", url_for(a, "/cases/%lld", id));
 	m_str(o, "kind", db_str(res, L_KIND));
-	m_str(o, "kind_label", kind_label(db_str(res, L_KIND)));
+	m_str(o, "kind_label", anomaly_label(db_str(res, L_KIND)));
 	m_str(o, "order_no", db_str(res, L_NO));
 	m_str(o, "order_url", url_for(a, "/orders/%s", db_str(res, L_NO)));
-	labelled(o, "state", label_of(case_states, state));
-	labelled(o, "severity", label_of(severities, db_str(res, L_SEVERITY)));
+	m_label(o, "state", label_of(case_states, state));
+	m_label(o, "severity", label_of(severities, db_str(res, L_SEVERITY)));
 	m_str(o, "amount", yuan(a, db_int(res, L_AMOUNT)));
 	m_str(o, "since", db_str(res, L_SINCE));
 	m_str(o, "facts", db_str(res, L_FACTS));
@@ -716,7 +696,7 @@ case_row(struct req *r, const struct db_res *res)
 	    db_null(res, L_ASSIGNEE_ID));
 	m_bool(o, "escalated", db_int(res, L_ESCALATED) != 0);
 	m_opt(o, "group_label", "has_group", db_str(res, L_GROUP));
-	if (live && strcmp(state, "closed") != 0) {
+	if (live) {
 		m_str(o, "due", due(a, state, db_int(res, L_DUE_MIN), db_int(res, L_LEFT_MIN),
 		    &overdue));
 		m_bool(o, "overdue", overdue);
@@ -787,7 +767,7 @@ side(struct req *r, json_object *m, const struct filter *f)
 
 			m_int(o, "id", id);
 			m_str(o, "url", url_for(a, "/incidents/%lld", id));
-			m_str(o, "kind_label", kind_label(db_str(&res, 1)));
+			m_str(o, "kind_label", anomaly_label(db_str(&res, 1)));
 			m_int(o, "members", db_int(&res, 3));
 			m_str(o, "label", db_str(&res, 4));
 			m_str(o, "opened_at", db_str(&res, 5));
@@ -894,7 +874,6 @@ page_queue(struct req *r)
 	views_model(r, m);
 	filter_fields(r, m, &f);
 	m_str(m, "back", filter_url(r, &f, "/queue", NULL));
-	m_add(m, "actions", m_arr());
 	if ((v = req_get(r, "done")) != NULL && label_known(bulk_actions, v)) {
 		long long k = 0, s = 0;
 
@@ -903,7 +882,8 @@ page_queue(struct req *r)
 		m_opt(m, "notice", "has_notice", arena_printf(a, "已%s %lld 个异常%s", label_of(bulk_actions,
 		    v)->label, k, s ? arena_printf(a, "，%lld 个因状态已变化而跳过", s) : ""));
 	}
-	if ((rc = side(r, m, &f)) != DB_OK || (rc = agent_choices(r, m)) != DB_OK) {
+	m_bool(m, "can_assign", auth_can(r, PERM_APPROVE));
+	if ((rc = side(r, m, &f)) != DB_OK) {
 		json_object_put(errs);
 		json_object_put(m);
 		page_db_error(r, rc);
@@ -1127,9 +1107,9 @@ page_bulk(struct req *r)
 				continue;
 			o = m_push(list, m_obj());
 			m_int(o, "id", db_int(&res, 0));
-			m_str(o, "kind_label", kind_label(db_str(&res, 1)));
+			m_str(o, "kind_label", anomaly_label(db_str(&res, 1)));
 			m_str(o, "order_no", db_str(&res, 2));
-			labelled(o, "state", label_of(case_states, db_str(&res, 3)));
+			m_label(o, "state", label_of(case_states, db_str(&res, 3)));
 			m_str(o, "facts", db_str(&res, 4));
 		}
 		db_done(&res);
@@ -1245,7 +1225,7 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no)
 	st.pay_amount = db_int(&res, 1);
 	st.paid_amount = db_int(&res, 2);
 	st.refunded_amount = db_int(&res, 3);
-	labelled(o, "status", label_of(order_statuses, st.status));
+	m_label(o, "status", label_of(order_statuses, st.status));
 	m_str(o, "pay_amount", yuan(a, st.pay_amount));
 	m_str(o, "paid_amount", yuan(a, st.paid_amount));
 	m_str(o, "refunded_amount", yuan(a, st.refunded_amount));
@@ -1309,7 +1289,7 @@ history(struct req *r, json_object *m, long long id, long long order_id)
 		const char *kind = db_str(&res, 3);
 
 		m_str(o, "at", db_str(&res, 0));
-		labelled(o, "actor", label_of(actor_types, db_str(&res, 1)));
+		m_label(o, "actor", label_of(actor_types, db_str(&res, 1)));
 		m_str(o, "who", db_null(&res, 2) ? label_of(actor_types,
 		    db_str(&res, 1))->label : db_str(&res, 2));
 		m_str(o, "what", label_of(case_event_kinds, kind)->label);
@@ -1324,8 +1304,8 @@ history(struct req *r, json_object *m, long long id, long long order_id)
 		json_object *o = m_push(arr, m_obj());
 
 		m_str(o, "url", url_for(a, "/cases/%s", db_str(&res, 0)));
-		m_str(o, "kind_label", kind_label(db_str(&res, 1)));
-		labelled(o, "state", label_of(case_states, db_str(&res, 2)));
+		m_str(o, "kind_label", anomaly_label(db_str(&res, 1)));
+		m_label(o, "state", label_of(case_states, db_str(&res, 2)));
 	}
 	db_done(&res);
 	m_bool(m, "has_siblings", json_object_array_length(arr) > 0);
@@ -1356,17 +1336,16 @@ show_case(struct req *r, long long id, json_object *errs, const char *reason)
 	}
 	k = anomaly_kind(db_str(&res, C_KIND));
 	state = arena_strdup(a, db_str(&res, C_STATE));
-	live = strcmp(state, "open") == 0 || strcmp(state, "acknowledged") == 0 ||
-	    strcmp(state, "waiting") == 0;
+	live = case_live(state);
 	order_id = db_int(&res, C_ORDER_ID);
 	m_str(m, "title", arena_printf(a, "异常单 %lld · %s", id, k ? k->label : ""));
 	m_str(m, "nav", "queue");
 	c = m_add(m, "case", m_obj());
 	m_int(c, "id", id);
 	m_str(c, "kind", db_str(&res, C_KIND));
-	m_str(c, "kind_label", kind_label(db_str(&res, C_KIND)));
-	labelled(c, "state", label_of(case_states, state));
-	labelled(c, "severity", label_of(severities, db_str(&res, C_SEVERITY)));
+	m_str(c, "kind_label", anomaly_label(db_str(&res, C_KIND)));
+	m_label(c, "state", label_of(case_states, state));
+	m_label(c, "severity", label_of(severities, db_str(&res, C_SEVERITY)));
 	m_str(c, "amount", yuan(a, db_int(&res, C_AMOUNT)));
 	m_str(c, "since", db_str(&res, C_SINCE));
 	m_str(c, "facts", db_str(&res, C_FACTS));
@@ -1572,7 +1551,7 @@ page_incident(struct req *r)
 	m_str(m, "nav", "queue");
 	inc = m_add(m, "incident", m_obj());
 	m_int(inc, "id", id);
-	m_str(inc, "kind_label", kind_label(db_str(&res, 1)));
+	m_str(inc, "kind_label", anomaly_label(db_str(&res, 1)));
 	m_str(inc, "group_key", db_str(&res, 2));
 	m_str(inc, "label", db_str(&res, 3));
 	m_bool(inc, "open", strcmp(db_str(&res, 4), "open") == 0);
@@ -1604,11 +1583,7 @@ page_incident(struct req *r)
 	m_int(m, "count", n);
 	m_bool(m, "none", n == 0);
 	m_str(m, "u_bulk", url_for(a, "/queue/bulk"));
-	if ((rc = agent_choices(r, m)) != DB_OK) {
-		json_object_put(m);
-		page_db_error(r, rc);
-		return;
-	}
+	m_bool(m, "can_assign", auth_can(r, PERM_APPROVE));
 	resp_page(r, 200, "incident", m);
 }
 
@@ -1640,7 +1615,7 @@ silences_page(struct req *r, json_object *m, json_object *errs)
 
 		m_int(o, "id", id);
 		if (!db_null(&res, 1))
-			buf_printf(&b, "类型=%s ", kind_label(db_str(&res, 1)));
+			buf_printf(&b, "类型=%s ", anomaly_label(db_str(&res, 1)));
 		if (!db_null(&res, 2))
 			buf_printf(&b, "快递=%s ", label_of(carriers, db_str(&res, 2))->label);
 		if (!db_null(&res, 3))

@@ -832,9 +832,7 @@ page_search(struct req *r)
 		row = m_push(rows, m_obj());
 		m_str(row, "order_no", db_str(&res, 1));
 		m_str(row, "url", url_for(&r->arena, "/orders/%s", db_str(&res, 1)));
-		m_str(row, "status", st->code);
-		m_str(row, "status_label", st->label);
-		m_str(row, "status_tone", st->tone);
+		m_label(row, "status", st);
 		m_str(row, "amount", yuan(&r->arena, db_int(&res, 3)));
 		m_str(row, "created_at", db_str(&res, 4));
 		m_str(row, "user", db_str(&res, 5));

@@ -146,3 +146,11 @@ anomaly_kind(const char *code)
 			return &anomaly_kinds[i];
 	return NULL;
 }
+
+const char *
+anomaly_label(const char *code)
+{
+	const struct anomaly_kind *k = anomaly_kind(code);
+
+	return k ? k->label : code;
+}

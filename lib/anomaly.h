@@ -35,5 +35,7 @@ extern const struct anomaly_kind anomaly_kinds[];
 
 /* anomaly_kind: the kind called code, or NULL. */
 const struct anomaly_kind *anomaly_kind(const char *code);
+/* anomaly_label: the kind's label, or the code itself when unknown. */
+const char *anomaly_label(const char *code);
 
 #endif

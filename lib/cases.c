@@ -101,6 +101,13 @@ static struct db_stmt q_case_event = DB_STMT(DB_CONSOLE,
 	" VALUES (?, ?, NOW(), 'agent', ?, ?, ?)");
 
 int
+case_live(const char *state)
+{
+	return strcmp(state, "open") == 0 || strcmp(state, "acknowledged") == 0 ||
+	    strcmp(state, "waiting") == 0;
+}
+
+int
 case_action_known(const char *action)
 {
 	return label_known(case_actions, action);
@@ -125,8 +132,7 @@ case_act(struct req *r, long long id, const char *action, long long who,
 	order_id = db_int(&res, 1);
 	no = arena_strdup(a, db_str(&res, 2));
 	db_done(&res);
-	live = strcmp(state, "open") == 0 || strcmp(state, "acknowledged") == 0 ||
-	    strcmp(state, "waiting") == 0;
+	live = case_live(state);
 
 	if (strcmp(action, "claim") == 0 || strcmp(action, "assign") == 0) {
 		if (!live)

@@ -45,6 +45,9 @@ int case_severity(const struct anomaly_kind *k, const struct rule *r,
  * 2 when there is no such case; or a db error. */
 int case_act(struct req *r, long long case_id, const char *action,
     long long who, const char *text);
+/* case_live: 1 for open, acknowledged and waiting (the states in the
+ * queue). */
+int case_live(const char *state);
 /* case_action_known: 1 for the actions above. */
 int case_action_known(const char *action);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "shop.h"
 #include "util.h"
 
 #define ADD_FLAGS (JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_ADD_CONSTANT_KEY)
@@ -133,4 +134,16 @@ mask_tail(struct arena *a, const char *s, size_t keep)
 		cps++;
 	}
 	return arena_printf(a, "%.*s***", (int)i, s);
+}
+
+void
+m_label(json_object *o, const char *key, const struct label *l)
+{
+	char name[64];
+
+	m_str(o, key, l->code);
+	snprintf(name, sizeof(name), "%s_label", key);
+	json_object_object_add(o, name, json_object_new_string(l->label));
+	snprintf(name, sizeof(name), "%s_tone", key);
+	json_object_object_add(o, name, json_object_new_string(l->tone ? l->tone : ""));
 }

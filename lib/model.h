@@ -26,6 +26,10 @@ void m_bool(json_object *o, const char *key, int v);
 /* m_opt: the string v under key, and the boolean has (for templates) when
  * v is not empty. */
 void m_opt(json_object *o, const char *key, const char *has, const char *v);
+/* m_label: a coded value as a badge: key (the code), key_label and
+ * key_tone, from a label table's entry (shop.h). */
+struct label;
+void m_label(json_object *o, const char *key, const struct label *l);
 /* m_push: append v (taken over) to an array; returns v. */
 json_object *m_push(json_object *arr, json_object *v);
 /* m_get: a string member of o, or NULL. */

@@ -186,7 +186,6 @@ from_console(struct req *r, struct timeline *t, const struct tl_order *o)
 	while (db_next(&res)) {
 		const char *src = db_str(&res, 1), *who = db_str(&res, 2),
 		    *kind = db_str(&res, 3), *detail = db_str(&res, 4), *what = db_str(&res, 5);
-		const struct anomaly_kind *k;
 
 		if (strcmp(src, "audit") == 0) {
 			if (label_known(audit_kinds, kind))
@@ -194,13 +193,11 @@ from_console(struct req *r, struct timeline *t, const struct tl_order *o)
 				    arena_printf(t->a, "%s%s%s", label_of(audit_kinds, kind)->label,
 				    *detail ? "，原因：" : "", detail), 1);
 		} else if (strcmp(src, "opened") == 0) {
-			k = anomaly_kind(kind);
-			timeline_add(t, db_str(&res, 0), "rule", k ? k->label : kind, "case",
-			    arena_printf(t->a, "发现异常：%s（%s）", k ? k->label : kind, detail), 1);
+			timeline_add(t, db_str(&res, 0), "rule", anomaly_label(kind), "case",
+			    arena_printf(t->a, "发现异常：%s（%s）", anomaly_label(kind), detail), 1);
 		} else {
-			k = anomaly_kind(what);
 			timeline_add(t, db_str(&res, 0), *who ? "agent" : "system", who, "case",
-			    arena_printf(t->a, "%s · %s%s%s", k ? k->label : what,
+			    arena_printf(t->a, "%s · %s%s%s", anomaly_label(what),
 			    label_of(case_event_kinds, kind)->label, *detail ? "：" : "", detail), 1);
 		}
 	}
