@@ -62,9 +62,10 @@ static struct db_stmt q_customer = DB_STMT(DB_REPLICA,
  * has in all (kind 'n'). */
 static struct db_stmt q_cases = DB_STMT(DB_CONSOLE,
 	"SELECT 'c', id, kind, state, severity, facts, resolve_due_at < NOW(),"
-	" escalated_at IS NOT NULL FROM cases WHERE order_id = ? AND live = 1"
-	" UNION ALL SELECT 'n', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM cases"
-	" WHERE user_id = ? AND live = 1");
+	" escalated_at IS NOT NULL FROM cases FORCE INDEX (ix_cases_order)"
+	" WHERE order_id = ? AND live = 1"
+	" UNION ALL SELECT 'n', COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL"
+	" FROM cases FORCE INDEX (ix_cases_user) WHERE user_id = ? AND live = 1");
 static struct db_stmt q_items = DB_STMT(DB_REPLICA,
 	"SELECT sku, product_name, spec, list_price, unit_price, qty, amount"
 	" FROM order_items WHERE order_id = ? ORDER BY id");

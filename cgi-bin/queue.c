@@ -167,10 +167,10 @@ static struct db_stmt q_counts = DB_STMT(DB_CONSOLE,
 /* The rest, in one round trip: silenced ('s'), mine ('m'), and the open
  * incidents ('i'). */
 static struct db_stmt q_side = DB_STMT(DB_CONSOLE,
-	"(SELECT 's', NULL, COUNT(*), 0, NULL, NULL FROM cases"
+	"(SELECT 's', NULL, COUNT(*), 0, NULL, NULL FROM cases FORCE INDEX (ix_cases_silence)"
 	" WHERE silence_id IS NOT NULL AND live = 1)"
 	" UNION ALL (SELECT 'm', NULL, COUNT(*), 0, NULL, NULL FROM cases"
-	" WHERE assignee_id = ? AND live = 1)"
+	" FORCE INDEX (ix_cases_assignee) WHERE assignee_id = ? AND live = 1)"
 	" UNION ALL (SELECT 'i', kind, id, members, label, opened_at FROM incidents"
 	" WHERE state = 'open' ORDER BY opened_at DESC, id DESC LIMIT 20)");
 static struct db_stmt q_agents = DB_STMT(DB_CONSOLE,
@@ -204,7 +204,8 @@ static struct db_stmt q_history = DB_STMT(DB_CONSOLE,
 	" UNION ALL (SELECT opened_at, 'rule', NULL, 'opened', facts, 0 FROM cases WHERE id = ?)"
 	" ORDER BY 1 DESC, 6 DESC");
 static struct db_stmt q_siblings = DB_STMT(DB_CONSOLE,
-	"SELECT id, kind, state FROM cases WHERE order_id = ? AND live = 1 AND id <> ?");
+	"SELECT id, kind, state FROM cases FORCE INDEX (ix_cases_order)"
+	" WHERE order_id = ? AND live = 1 AND id <> ?");
 /* The order, as the case page shows it. */
 static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 	"SELECT o.status, o.pay_amount, o.paid_amount, o.refunded_amount, o.created_at,"
@@ -740,14 +741,49 @@ counts(struct req *r, long long n[ANOMALY_KINDS][4])
 	return DB_OK;
 }
 
-/* side: the counts per kind, the silenced and mine, the open incidents. */
+/* cached_count: how many cases the filter matches, from the counts per
+ * kind, when the filter is one they hold (kinds, and at most one of open,
+ * overdue or escalated); -1 when it is not. */
+static long long
+cached_count(const struct filter *f, long long n[ANOMALY_KINDS][4])
+{
+	long long total = 0;
+	int col = 0, i, j;
+
+	if (f->closed || f->silenced || f->assignee || f->severity || f->age ||
+	    f->min >= 0 || f->max >= 0 || f->group || f->incident)
+		return -1;
+	if (f->sla && strcmp(f->sla, "escalated") == 0)
+		col = 3;		/* escalated cases are open ones */
+	else if (f->sla && strcmp(f->sla, "overdue") == 0 && !f->state)
+		col = 2;
+	else if (f->sla)
+		return -1;
+	else if (f->state && strcmp(f->state, "open") == 0)
+		col = 1;
+	else if (f->state)
+		return -1;
+	for (i = 0; i < ANOMALY_KINDS; i++) {
+		int on = f->nkind == 0;
+
+		for (j = 0; j < f->nkind; j++)
+			on |= strcmp(f->kinds[j], anomaly_kinds[i].code) == 0;
+		if (on)
+			total += n[i][col];
+	}
+	return total;
+}
+
+/* side: the counts per kind, the silenced and mine, the open incidents;
+ * the counts per kind also into n. */
 static int
-side(struct req *r, json_object *m, const struct filter *f)
+side(struct req *r, json_object *m, const struct filter *f,
+    long long n[ANOMALY_KINDS][4])
 {
 	struct arena *a = &r->arena;
 	json_object *list = m_add(m, "counts", m_arr());
 	json_object *incs = m_add(m, "incidents", m_arr());
-	long long n[ANOMALY_KINDS][4], total = 0;
+	long long total = 0;
 	struct db_res res;
 	int i, j, rc;
 
@@ -865,8 +901,8 @@ page_queue(struct req *r)
 	struct db_query d;
 	struct db_res res;
 	const char *last = NULL, *v;
-	long long n = 0, count = 0;
-	int rc;
+	long long n = 0, count, kinds[ANOMALY_KINDS][4];
+	int rc = DB_OK;
 
 	m_str(m, "title", "异常队列");
 	m_str(m, "nav", "queue");
@@ -883,7 +919,7 @@ page_queue(struct req *r)
 		    v)->label, k, s ? arena_printf(a, "，%lld 个因状态已变化而跳过", s) : ""));
 	}
 	m_bool(m, "can_assign", auth_can(r, PERM_APPROVE));
-	if ((rc = side(r, m, &f)) != DB_OK) {
+	if ((rc = side(r, m, &f, kinds)) != DB_OK) {
 		json_object_put(errs);
 		json_object_put(m);
 		page_db_error(r, rc);
@@ -896,16 +932,20 @@ page_queue(struct req *r)
 	}
 	json_object_put(errs);
 
-	/* the count, exact up to COUNT_CAP */
-	dbq_init(&d, DB_CONSOLE);
-	dbq_sql(&d, "SELECT COUNT(*) FROM (SELECT 1 FROM cases c");
-	where(&d, &f, r->sess->agent_id);
-	dbq_sql(&d, " LIMIT ?) t");
-	dbq_arg(&d, DB_INT(COUNT_CAP + 1));
-	if ((rc = dbq_exec(a, &d, &res)) == DB_OK) {
-		if (db_next(&res))
-			count = db_int(&res, 0);
-		db_done(&res);
+	/* the count: from the counts per kind when they hold it (as fresh
+	 * as the counts beside the list), else counted, exact up to COUNT_CAP */
+	if ((count = cached_count(&f, kinds)) < 0) {
+		dbq_init(&d, DB_CONSOLE);
+		dbq_sql(&d, "SELECT COUNT(*) FROM (SELECT 1 FROM cases c");
+		where(&d, &f, r->sess->agent_id);
+		dbq_sql(&d, " LIMIT ?) t");
+		dbq_arg(&d, DB_INT(COUNT_CAP + 1));
+		if ((rc = dbq_exec(a, &d, &res)) == DB_OK) {
+			count = db_next(&res) ? db_int(&res, 0) : 0;
+			db_done(&res);
+		}
+	}
+	if (rc == DB_OK) {
 		list_query(&d, &f, r->sess->agent_id, PAGE_ROWS + 1);
 		rc = dbq_exec(a, &d, &res);
 	}

@@ -50,7 +50,7 @@ static struct db_stmt q_console = DB_STMT(DB_CONSOLE,
 	" COALESCE(login, '') AS who, kind, COALESCE(detail, '') AS detail, '' AS what"
 	" FROM audit_log WHERE order_no = ?"
 	" UNION ALL SELECT DATE_FORMAT(opened_at, '%Y-%m-%d %H:%i:%s'), 'opened', '', kind,"
-	" facts, '' FROM cases WHERE order_id = ?"
+	" facts, '' FROM cases FORCE INDEX (ix_cases_order) WHERE order_id = ?"
 	" UNION ALL SELECT DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), 'case',"
 	" COALESCE(a.login, ''), e.kind, e.detail, c.kind FROM case_events e"
 	" JOIN cases c ON c.id = e.case_id LEFT JOIN agents a ON a.id = e.agent_id"

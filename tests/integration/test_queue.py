@@ -40,18 +40,24 @@ def visible_ids(st, where=""):
 
 
 def walk(c, query):
-    """Every case a queue view lists, page by page (JSON)."""
+    """Every case a queue view lists, page by page (JSON); the count the
+    first page states must be how many there are (whether it came from the
+    counts per kind or was counted)."""
     seen, url, pages = [], "/queue?format=json" + ("&" + query if query else ""), 0
+    count = None
     while url:
         r = c.get(url)
         assert r.status == 200, (url, r)
         j = r.json()
+        if count is None:
+            count = j["count"] if not j["count_more"] else -1
         seen += [row["id"] for row in j["rows"]]
         url = j.get("next")
         if url:
             url += "&format=json"
         pages += 1
         assert pages < 200
+    assert count == -1 and len(seen) > 1000 or count == len(seen), (query, count, len(seen))
     return seen
 
 
@@ -121,7 +127,14 @@ def test_filters(st):
     overdue = set(walk(c, "sla=overdue"))
     assert set(ids) <= overdue
     assert overdue == visible_ids(st, " AND resolve_due_at < NOW() AND state <> 'waiting'")
-    assert set(ids) <= set(walk(c, "sla=escalated"))
+    escalated = set(walk(c, "sla=escalated"))
+    assert set(ids) <= escalated
+    assert escalated == visible_ids(st, " AND escalated_at IS NOT NULL AND state = 'open'")
+    assert set(walk(c, "kind=%s&sla=overdue" % kind)) == visible_ids(
+        st, " AND kind = '%s' AND resolve_due_at < NOW() AND state <> 'waiting'" % kind)
+    assert set(walk(c, "state=open")) == visible_ids(st, " AND state = 'open'")
+    assert set(walk(c, "state=open&sla=overdue")) == visible_ids(
+        st, " AND state = 'open' AND resolve_due_at < NOW()")
     html = c.get("/queue?sla=overdue").body
     assert 'class="overdue' in html and "超时" in html
     group = one(st, "SELECT group_key FROM cases WHERE live = 1 AND group_key IS NOT NULL"
