@@ -174,22 +174,14 @@ compose(struct db_query *d, const struct filter *f, const char *at, long long id
 	dbq_sql(d, f->order ? "ix_audit_order" : f->agent_id && f->kind ? "ix_audit_agent_kind" :
 	    f->agent_id ? "ix_audit_agent" : f->kind ? "ix_audit_kind" : "ix_audit_at");
 	dbq_sql(d, ") WHERE 1");
-	if (f->agent_id) {
-		dbq_sql(d, " AND agent_id = ?");
-		dbq_arg(d, DB_INT(f->agent_id));
-	}
-	if (f->order) {
-		dbq_sql(d, " AND order_no = ?");
-		dbq_arg(d, DB_STR(f->order));
-	}
-	if (f->kind) {
-		dbq_sql(d, " AND kind = ?");
-		dbq_arg(d, DB_STR(f->kind));
-	}
-	if (f->from[0]) {
-		dbq_sql(d, " AND at >= ?");
-		dbq_arg(d, DB_STR(f->from));
-	}
+	if (f->agent_id)
+		dbq_cond(d, " AND agent_id = ?", DB_INT(f->agent_id));
+	if (f->order)
+		dbq_cond(d, " AND order_no = ?", DB_STR(f->order));
+	if (f->kind)
+		dbq_cond(d, " AND kind = ?", DB_STR(f->kind));
+	if (f->from[0])
+		dbq_cond(d, " AND at >= ?", DB_STR(f->from));
 	if (f->to[0]) {
 		/* to is the last second wanted; at has microseconds */
 		dbq_sql(d, " AND at < ? + INTERVAL 1 SECOND");

@@ -135,6 +135,7 @@ static const struct { const char *label, *query; } views[] = {
 struct filter {
 	const char *kinds[ANOMALY_KINDS];
 	int nkind;
+	int kind_on[ANOMALY_KINDS];	/* kind i (of anomaly_kinds) asked for */
 	const char *state;		/* NULL: every live state */
 	int closed;
 	const char *assignee;		/* NULL: anyone */
@@ -355,22 +356,22 @@ read_filter(struct req *r, struct filter *f, json_object *m, json_object *errs)
 	if (n < 0)
 		m_str(errs, "kind", "异常类型选得太多了。Too many kinds.");
 	for (i = 0; i < n; i++) {
-		if (!anomaly_kind(list[i])) {
+		const struct anomaly_kind *k = anomaly_kind(list[i]);
+
+		if (!k) {
 			m_str(errs, "kind", "没有这种异常类型。Unknown kind.");
 			break;
 		}
-		f->kinds[f->nkind++] = anomaly_kind(list[i])->code;
+		f->kind_on[k - anomaly_kinds] = 1;
+		f->kinds[f->nkind++] = k->code;
 	}
 	arr = m_add(m, "kinds", m_arr());
 	for (i = 0; i < ANOMALY_KINDS; i++) {
 		json_object *o = m_push(arr, m_obj());
-		int j, on = 0;
 
-		for (j = 0; j < f->nkind; j++)
-			on |= strcmp(f->kinds[j], anomaly_kinds[i].code) == 0;
 		m_str(o, "code", anomaly_kinds[i].code);
 		m_str(o, "label", anomaly_kinds[i].label);
-		m_bool(o, "selected", on);
+		m_bool(o, "selected", f->kind_on[i]);
 	}
 	pick(r, "state", queue_states, &f->state, errs, "没有这个状态。Unknown state.");
 	f->closed = f->state && strcmp(f->state, "closed") == 0;
@@ -510,10 +511,8 @@ where(struct db_query *d, const struct filter *f, long long me)
 		dbq_sql(d, " WHERE c.live IS NULL AND c.resolved_at IS NOT NULL");
 	else
 		dbq_sql(d, " WHERE c.live = 1");
-	if (f->state && !f->closed) {
-		dbq_sql(d, " AND c.state = ?");
-		dbq_arg(d, DB_STR(f->state));
-	}
+	if (f->state && !f->closed)
+		dbq_cond(d, " AND c.state = ?", DB_STR(f->state));
 	if (f->nkind) {
 		dbq_sql(d, " AND c.kind IN (?");
 		for (i = 1; i < f->nkind; i++)
@@ -522,15 +521,12 @@ where(struct db_query *d, const struct filter *f, long long me)
 		for (i = 0; i < f->nkind; i++)
 			dbq_arg(d, DB_STR(f->kinds[i]));
 	}
-	if (f->assignee && strcmp(f->assignee, "me") == 0) {
-		dbq_sql(d, " AND c.assignee_id = ?");
-		dbq_arg(d, DB_INT(me));
-	} else if (f->assignee)
+	if (f->assignee && strcmp(f->assignee, "me") == 0)
+		dbq_cond(d, " AND c.assignee_id = ?", DB_INT(me));
+	else if (f->assignee)
 		dbq_sql(d, " AND c.assignee_id IS NULL");
-	if (f->severity) {
-		dbq_sql(d, " AND c.severity >= ?");
-		dbq_arg(d, DB_INT(f->severity));
-	}
+	if (f->severity)
+		dbq_cond(d, " AND c.severity >= ?", DB_INT(f->severity));
 	if (f->sla && strcmp(f->sla, "overdue") == 0)
 		dbq_sql(d, " AND c.resolve_due_at < NOW() AND c.state <> 'waiting'");
 	else if (f->sla && strcmp(f->sla, "escalated") == 0)
@@ -538,26 +534,16 @@ where(struct db_query *d, const struct filter *f, long long me)
 	else if (f->sla)
 		dbq_sql(d, " AND c.resolve_due_at BETWEEN NOW() AND NOW() + INTERVAL 1 HOUR"
 		    " AND c.state <> 'waiting'");
-	if (f->age) {
-		dbq_sql(d, " AND c.since <= NOW() - INTERVAL ? HOUR");
-		dbq_arg(d, DB_INT(f->age));
-	}
-	if (f->min >= 0) {
-		dbq_sql(d, " AND c.amount >= ?");
-		dbq_arg(d, DB_INT(f->min));
-	}
-	if (f->max >= 0) {
-		dbq_sql(d, " AND c.amount <= ?");
-		dbq_arg(d, DB_INT(f->max));
-	}
-	if (f->group) {
-		dbq_sql(d, " AND c.group_key = ?");
-		dbq_arg(d, DB_STR(f->group));
-	}
-	if (f->incident) {
-		dbq_sql(d, " AND c.incident_id = ?");
-		dbq_arg(d, DB_INT(f->incident));
-	}
+	if (f->age)
+		dbq_cond(d, " AND c.since <= NOW() - INTERVAL ? HOUR", DB_INT(f->age));
+	if (f->min >= 0)
+		dbq_cond(d, " AND c.amount >= ?", DB_INT(f->min));
+	if (f->max >= 0)
+		dbq_cond(d, " AND c.amount <= ?", DB_INT(f->max));
+	if (f->group)
+		dbq_cond(d, " AND c.group_key = ?", DB_STR(f->group));
+	if (f->incident)
+		dbq_cond(d, " AND c.incident_id = ?", DB_INT(f->incident));
 	if (f->closed)
 		return;
 	dbq_sql(d, f->silenced ? " AND c.silence_id IS NOT NULL" : " AND c.silence_id IS NULL");
@@ -748,7 +734,7 @@ static long long
 cached_count(const struct filter *f, long long n[ANOMALY_KINDS][4])
 {
 	long long total = 0;
-	int col = 0, i, j;
+	int col = 0, i;
 
 	if (f->closed || f->silenced || f->assignee || f->severity || f->age ||
 	    f->min >= 0 || f->max >= 0 || f->group || f->incident)
@@ -763,14 +749,9 @@ cached_count(const struct filter *f, long long n[ANOMALY_KINDS][4])
 		col = 1;
 	else if (f->state)
 		return -1;
-	for (i = 0; i < ANOMALY_KINDS; i++) {
-		int on = f->nkind == 0;
-
-		for (j = 0; j < f->nkind; j++)
-			on |= strcmp(f->kinds[j], anomaly_kinds[i].code) == 0;
-		if (on)
+	for (i = 0; i < ANOMALY_KINDS; i++)
+		if (f->nkind == 0 || f->kind_on[i])
 			total += n[i][col];
-	}
 	return total;
 }
 
@@ -785,7 +766,7 @@ side(struct req *r, json_object *m, const struct filter *f,
 	json_object *incs = m_add(m, "incidents", m_arr());
 	long long total = 0;
 	struct db_res res;
-	int i, j, rc;
+	int i, rc;
 
 	if ((rc = counts(r, n)) != DB_OK ||
 	    (rc = DB_EXEC(a, &q_side, &res, DB_INT(r->sess->agent_id))) != DB_OK)
@@ -812,10 +793,7 @@ side(struct req *r, json_object *m, const struct filter *f,
 	db_done(&res);
 	for (i = 0; i < ANOMALY_KINDS; i++) {
 		json_object *o = m_push(list, m_obj());
-		int on = 0;
 
-		for (j = 0; j < f->nkind; j++)
-			on |= strcmp(f->kinds[j], anomaly_kinds[i].code) == 0;
 		m_str(o, "kind", anomaly_kinds[i].code);
 		m_str(o, "label", anomaly_kinds[i].label);
 		m_str(o, "url", url_for(a, "/queue?kind=%s", anomaly_kinds[i].code));
@@ -825,7 +803,7 @@ side(struct req *r, json_object *m, const struct filter *f,
 		m_int(o, "escalated", n[i][3]);
 		m_bool(o, "has_overdue", n[i][2] > 0);
 		m_bool(o, "has_escalated", n[i][3] > 0);
-		m_bool(o, "current", on);
+		m_bool(o, "current", f->kind_on[i]);
 		total += n[i][0];
 	}
 	m_int(m, "total", total);

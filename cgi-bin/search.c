@@ -310,22 +310,14 @@ filters(struct db_query *d, const struct search *s, int f)
 {
 	if ((f & F_STATUS) && s->nstatus)
 		status_in(d, s);
-	if (s->from[0]) {
-		dbq_sql(d, " AND o.created_at >= ?");
-		dbq_arg(d, DB_STR(s->from));
-	}
-	if (s->to[0]) {
-		dbq_sql(d, " AND o.created_at <= ?");
-		dbq_arg(d, DB_STR(s->to));
-	}
-	if (s->min >= 0) {
-		dbq_sql(d, " AND o.pay_amount >= ?");
-		dbq_arg(d, DB_INT(s->min));
-	}
-	if (s->max >= 0) {
-		dbq_sql(d, " AND o.pay_amount <= ?");
-		dbq_arg(d, DB_INT(s->max));
-	}
+	if (s->from[0])
+		dbq_cond(d, " AND o.created_at >= ?", DB_STR(s->from));
+	if (s->to[0])
+		dbq_cond(d, " AND o.created_at <= ?", DB_STR(s->to));
+	if (s->min >= 0)
+		dbq_cond(d, " AND o.pay_amount >= ?", DB_INT(s->min));
+	if (s->max >= 0)
+		dbq_cond(d, " AND o.pay_amount <= ?", DB_INT(s->max));
 	if ((f & F_CARRIER) && s->carrier) {
 		dbq_sql(d, " AND EXISTS (SELECT 1 FROM shipments sh"
 		    " WHERE sh.order_id = o.id AND sh.carrier = ?)");
@@ -341,10 +333,9 @@ filters(struct db_query *d, const struct search *s, int f)
 		    " WHERE oi.order_id = o.id AND oi.product_name LIKE ?)");
 		dbq_arg(d, DB_STR(s->like));
 	}
-	if ((f & F_KEYSET) && s->after_no) {
-		dbq_sql(d, " AND o.order_no < ?");
-		dbq_arg(d, DB_STR(s->after_no));
-	} else if ((f & F_KEYSET) && s->after_at[0]) {
+	if ((f & F_KEYSET) && s->after_no)
+		dbq_cond(d, " AND o.order_no < ?", DB_STR(s->after_no));
+	else if ((f & F_KEYSET) && s->after_at[0]) {
 		dbq_sql(d, " AND o.created_at <= ? AND (o.created_at < ? OR o.id < ?)");
 		dbq_arg(d, DB_STR(s->after_at));
 		dbq_arg(d, DB_STR(s->after_at));

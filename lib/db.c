@@ -550,6 +550,13 @@ dbq_arg(struct db_query *q, struct db_arg arg)
 	q->args[q->nargs++] = arg;
 }
 
+void
+dbq_cond(struct db_query *q, const char *fragment, struct db_arg arg)
+{
+	dbq_sql(q, fragment);
+	dbq_arg(q, arg);
+}
+
 int
 dbq_exec(struct arena *a, struct db_query *q, struct db_res *res)
 {

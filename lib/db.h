@@ -129,6 +129,8 @@ void dbq_init(struct db_query *q, enum db_which which);
 void dbq_sql(struct db_query *q, const char *fragment);
 /* dbq_arg: append one argument for the next '?'. */
 void dbq_arg(struct db_query *q, struct db_arg arg);
+/* dbq_cond: append a fragment holding one '?' and its argument. */
+void dbq_cond(struct db_query *q, const char *fragment, struct db_arg arg);
 int dbq_exec(struct arena *a, struct db_query *q, struct db_res *res);
 
 /* Transactions on one connection: begin, then commit or rollback. */

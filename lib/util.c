@@ -179,15 +179,14 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int
+/* num: the digits at s[at..at+len), already checked to be digits. */
+static unsigned
 num(const char *s, size_t at, size_t len)
 {
-	int v = 0;
-	size_t i;
+	long long v = 0;
 
-	for (i = at; i < at + len; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
+	parse_i64(s + at, len, &v);
+	return (unsigned)v;
 }
 
 int
@@ -203,12 +202,12 @@ parse_time(const char *in, int end, char out[20])
 	for (i = 0; i < n; i++)
 		if (shape[i] == 'd' ? in[i] < '0' || in[i] > '9' : in[i] != shape[i])
 			return -1;
-	y = (unsigned)num(in, 0, 4);
-	mo = (unsigned)num(in, 5, 2);
-	d = (unsigned)num(in, 8, 2);
+	y = num(in, 0, 4);
+	mo = num(in, 5, 2);
+	d = num(in, 8, 2);
 	if (n == 16) {
-		h = (unsigned)num(in, 11, 2);
-		mi = (unsigned)num(in, 14, 2);
+		h = num(in, 11, 2);
+		mi = num(in, 14, 2);
 	}
 	if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > (unsigned)mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) ||
