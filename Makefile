@@ -3,9 +3,14 @@
 #   make            build every program into build/
 #   make demo       install what is missing, build, start the demo console
 #   make stop       stop what make demo started
-#   make test       lint, unit tests, integration tests (SANITIZE=1: ASan+UBSan)
+#   make test       install what is missing, build, lint, unit and integration
+#                   tests (SANITIZE=1: ASan+UBSan)
 #   make bench      the benchmark (tests/bench/run)
 #   make install    install into $(DESTDIR)$(PREFIX)
+#
+# demo and test install the Debian packages first (tests/harness/deps) and
+# then build in a second make, so the compile flags pkg-config gives are
+# read after the libraries are there, even on a new machine.
 #
 # Local overrides (compiler, flags, paths) go in local.mk.
 -include local.mk
@@ -29,77 +34,116 @@ OPT      = -O2 -g
 endif
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SAN) -Ilib $(PKG_CFLAGS) \
-	-DOM_DATADIR='"$(DATADIR)"' -MMD -MP
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SAN) -Ilib -I$(BUILD)/gen \
+	$(PKG_CFLAGS) -DOM_DATADIR='"$(DATADIR)"' -MMD -MP
 CXXFLAGS += -std=c++11 -Wall -Wextra -Werror $(OPT) $(SAN) -Ilib $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SAN)
 LDLIBS   = $(PKG_LIBS) -lstdc++
 
-LIB_OBJS = \
-	$(BUILD)/lib/actions.o \
-	$(BUILD)/lib/app.o \
-	$(BUILD)/lib/arena.o \
-	$(BUILD)/lib/anomaly.o \
-	$(BUILD)/lib/audit.o \
-	$(BUILD)/lib/auth.o \
-	$(BUILD)/lib/buf.o \
-	$(BUILD)/lib/cases.o \
-	$(BUILD)/lib/cfg.o \
-	$(BUILD)/lib/db.o \
-	$(BUILD)/lib/log.o \
-	$(BUILD)/lib/model.o \
-	$(BUILD)/lib/prodindex.o \
-	$(BUILD)/lib/req.o \
-	$(BUILD)/lib/resp.o \
-	$(BUILD)/lib/shop.o \
-	$(BUILD)/lib/timeline.o \
-	$(BUILD)/lib/tmpl.o \
-	$(BUILD)/lib/url.o \
-	$(BUILD)/lib/util.o
+# The library, by layer: the transport core, the domain (no HTTP), and the
+# page helpers.  Arrows point down only (make lint checks the includes).
+CORE_OBJS = \
+	$(BUILD)/lib/core/arena.o \
+	$(BUILD)/lib/core/buf.o \
+	$(BUILD)/lib/core/cfg.o \
+	$(BUILD)/lib/core/db.o \
+	$(BUILD)/lib/core/log.o \
+	$(BUILD)/lib/core/model.o \
+	$(BUILD)/lib/core/req.o \
+	$(BUILD)/lib/core/resp.o \
+	$(BUILD)/lib/core/text.o \
+	$(BUILD)/lib/core/tmpl.o \
+	$(BUILD)/lib/core/url.o \
+	$(BUILD)/lib/core/util.o
 
-# Every file in cgi-bin/ is one program (a family of pages).
-PROGRAMS = $(patsubst cgi-bin/%.c,$(BUILD)/%.fcgi,$(sort $(wildcard cgi-bin/*.c)))
+DOMAIN_OBJS = \
+	$(BUILD)/lib/domain/actions.o \
+	$(BUILD)/lib/domain/actor.o \
+	$(BUILD)/lib/domain/agents.o \
+	$(BUILD)/lib/domain/anomaly.o \
+	$(BUILD)/lib/domain/audit.o \
+	$(BUILD)/lib/domain/casebatch.o \
+	$(BUILD)/lib/domain/cases.o \
+	$(BUILD)/lib/domain/prodindex.o \
+	$(BUILD)/lib/domain/rules.o \
+	$(BUILD)/lib/domain/sessions.o \
+	$(BUILD)/lib/domain/shop.o \
+	$(BUILD)/lib/domain/silences.o \
+	$(BUILD)/lib/domain/timeline.o
 
-MENDCTL_OBJS = \
-	$(BUILD)/bin/mendctl.o \
-	$(BUILD)/bin/seed.o
+UI_OBJS = \
+	$(BUILD)/lib/ui/app.o \
+	$(BUILD)/lib/ui/auth.o \
+	$(BUILD)/lib/ui/page.o \
+	$(BUILD)/lib/ui/views.o
+
+LIB = $(BUILD)/lib/libordermend.a
+
+# Every folder in cgi-bin/ is one program (a family of pages): routes.c
+# and one file per page.
+PROGRAM_NAMES = $(sort $(patsubst cgi-bin/%/routes.c,%,$(wildcard cgi-bin/*/routes.c)))
+PROGRAMS = $(PROGRAM_NAMES:%=$(BUILD)/%.fcgi)
+
+DAEMONS = \
+	$(BUILD)/mend-scan
+
+TOOLS = \
+	$(BUILD)/seed
 
 PROBES = \
 	$(BUILD)/probe_order.fcgi \
 	$(BUILD)/probe_search.fcgi
 
 UNIT_TESTS = \
-	$(BUILD)/tests/unit_lib
+	$(BUILD)/tests/unit_lib \
+	$(BUILD)/tests/unit_domain
 
-DAEMONS = \
-	$(BUILD)/mend-scan
+all: $(PROGRAMS) $(BUILD)/mendctl $(DAEMONS) $(TOOLS) $(BUILD)/ordermend.conf.in
 
-all: $(PROGRAMS) $(BUILD)/mendctl $(DAEMONS)
-
-$(BUILD)/mend-scan: $(BUILD)/bin/mend-scan.o $(BUILD)/lib/libordermend.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-
-$(BUILD)/lib/libordermend.a: $(LIB_OBJS)
+$(LIB): $(CORE_OBJS) $(DOMAIN_OBJS) $(UI_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%.fcgi: $(BUILD)/cgi-bin/%.o $(BUILD)/lib/libordermend.a
+define program
+$(BUILD)/$(1).fcgi: $(patsubst %.c,$(BUILD)/%.o,$(wildcard cgi-bin/$(1)/*.c)) $(LIB)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROGRAM_NAMES),$(eval $(call program,$(p))))
+
+$(BUILD)/mend-scan: $(BUILD)/bin/mend-scan.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/mendctl: $(MENDCTL_OBJS) $(BUILD)/lib/libordermend.a
+$(BUILD)/mendctl: $(BUILD)/bin/mendctl.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit_lib: $(BUILD)/tests/unit/test_lib.o $(BUILD)/lib/libordermend.a
+$(BUILD)/seed: $(BUILD)/tools/seed.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit_lib: $(BUILD)/tests/unit/test_lib.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
-# The benchmark's probes compile a page's own file to reuse its statements.
-$(BUILD)/probe_%.fcgi: $(BUILD)/tests/bench/probe_%.o $(BUILD)/lib/libordermend.a
+$(BUILD)/tests/unit_domain: $(BUILD)/tests/unit/test_domain.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+
+# The benchmark's probes compile a page's own files to reuse its statements.
+$(BUILD)/probe_%.fcgi: $(BUILD)/tests/bench/probe_%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Wno-unused-function -Itests/bench -c -o $@ $<
+	$(CC) $(CFLAGS) -Wno-unused-function -Icgi-bin -Itests/bench -c -o $@ $<
+
+# One routing source: the programs' mounts (tools/mounts).
+$(BUILD)/gen/mounts.h: tools/mounts $(wildcard cgi-bin/*/routes.c)
+	@mkdir -p $(@D)
+	tools/mounts c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/ordermend.conf.in: nginx/ordermend.conf.in tools/mounts $(wildcard cgi-bin/*/routes.c)
+	@mkdir -p $(@D)
+	tools/mounts nginx > $@.loc && \
+	    sed -e '/^ *@LOCATIONS@$$/{r $@.loc' -e 'd}' nginx/ordermend.conf.in > $@ && rm $@.loc
+
+$(BUILD)/lib/core/url.o: $(BUILD)/gen/mounts.h
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -112,7 +156,8 @@ $(BUILD)/%.o: %.cc
 deps:
 	@tests/harness/deps
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	tests/harness/stack demo
 
 stop:
@@ -123,22 +168,26 @@ lint:
 
 unit: $(UNIT_TESTS)
 
-test: all unit
+test: deps
+	@$(MAKE) --no-print-directory all unit
 	@SANITIZE=$(SANITIZE) BUILD=$(BUILD) tests/run
 
-bench: all $(PROBES)
+bench: deps
+	@$(MAKE) --no-print-directory all $(PROBES)
 	tests/bench/run
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/ordermend $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/static \
-		$(DESTDIR)$(DATADIR)/schema/migrations
+		$(DESTDIR)$(DATADIR)/schema/migrations $(DESTDIR)$(DATADIR)/nginx
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/lib/ordermend/
 	install -m 755 $(BUILD)/mendctl $(DAEMONS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 templates/*.tpl $(DESTDIR)$(DATADIR)/templates/
 	install -m 644 static/* $(DESTDIR)$(DATADIR)/static/
 	install -m 644 schema/*.sql $(DESTDIR)$(DATADIR)/schema/
 	install -m 644 schema/migrations/*.sql $(DESTDIR)$(DATADIR)/schema/migrations/
+	install -m 644 $(BUILD)/ordermend.conf.in nginx/fastcgi.conf nginx/log_format.conf \
+		$(DESTDIR)$(DATADIR)/nginx/
 
 clean:
 	rm -rf build build-san

@@ -39,21 +39,20 @@
 
 #include <json-c/json.h>
 
-#include "anomaly.h"
-#include "cases.h"
-#include "cfg.h"
-#include "db.h"
-#include "log.h"
-#include "model.h"
-#include "prodindex.h"
-#include "shop.h"
-#include "util.h"
+#include "core/cfg.h"
+#include "core/db.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/util.h"
+#include "domain/anomaly.h"
+#include "domain/casebatch.h"
+#include "domain/cases.h"
+#include "domain/prodindex.h"
+#include "domain/rules.h"
+#include "domain/shop.h"
+#include "domain/silences.h"
 
 #define BATCH 2000		/* orders or cases per JSON parameter */
-/* A kind judged over every order may take longer than [replica]
- * query_timeout, meant for pages: a first pass at a million orders spends
- * seconds on a kind (tests/bench/run).  A scoped query keeps the limit. */
-#define LONG_STATEMENT "SET STATEMENT max_statement_time = 120 FOR "
 #define OVERLAP "300"		/* seconds re-read before the watermark */
 
 static struct db_stmt q_lock = DB_STMT(DB_CONSOLE,
@@ -109,132 +108,29 @@ static struct db_stmt q_restocked = DB_STMT(DB_CONSOLE,
 	"SELECT c.order_id FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(96) PATH '$')) j"
 	" JOIN cases c ON c.group_key = j.k WHERE c.kind = 'stock_shortage' AND c.live = 1");
 
-#define SCOPE_REPLICA \
-	" AND o.id IN (SELECT j.id FROM JSON_TABLE(@ids, '$[*]' COLUMNS" \
-	" (id BIGINT UNSIGNED PATH '$')) j)"
 #define SCOPE_CONSOLE \
 	" AND order_id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS" \
 	" (id BIGINT UNSIGNED PATH '$')) j)"
-#define JSON_IDS \
-	"JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
 
-static const char live_sql[] =
-	"SELECT id, order_id, severity, facts, since FROM cases"
-	" WHERE kind = ? AND live = 1";
+#define LIVE_SQL \
+	"SELECT id, order_id, severity, facts, since FROM cases" \
+	" WHERE kind = ? AND live = 1"
 /* Closed cases that decide what a returning condition does: closed by an
  * agent while it held (cleared_at NULL: it held on), or closed recently. */
-static const char closed_sql[] =
-	"SELECT id, order_id, state IN ('resolved', 'dismissed') AND cleared_at IS NULL,"
-	" COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND FROM cases"
-	" WHERE kind = ? AND live IS NULL"
-	" AND ((state IN ('resolved', 'dismissed') AND cleared_at IS NULL)"
-	"  OR COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND)";
+#define CLOSED_SQL \
+	"SELECT id, order_id, state IN ('resolved', 'dismissed') AND cleared_at IS NULL," \
+	" COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND FROM cases" \
+	" WHERE kind = ? AND live IS NULL" \
+	" AND ((state IN ('resolved', 'dismissed') AND cleared_at IS NULL)" \
+	"  OR COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND)"
 
-static struct db_stmt q_open = DB_STMT(DB_CONSOLE,
-	"INSERT INTO cases (kind, order_id, order_no, user_id, order_created_at, state,"
-	" severity, amount, since, warehouse, carrier, sku, group_key, group_label, facts,"
-	" opened_at, ack_due_at, resolve_due_at, updated_at, silence_id)"
-	" SELECT c.kind, c.order_id, c.order_no, c.user_id, c.created, 'open', c.severity,"
-	" c.amount,"
-	" c.since, c.warehouse, c.carrier, c.sku, c.group_key, c.group_label, c.facts, NOW(),"
-	" NOW() + INTERVAL ? MINUTE, NOW() + INTERVAL ? MINUTE, NOW(),"
-	" (SELECT s.id FROM silences s WHERE " SILENCE_MATCH " ORDER BY s.id LIMIT 1)"
-	" FROM (SELECT ? AS kind, j.* FROM JSON_TABLE(?, '$[*]' COLUMNS ("
-	"  order_id BIGINT UNSIGNED PATH '$[0]', order_no VARCHAR(32) PATH '$[1]',"
-	"  user_id BIGINT UNSIGNED PATH '$[2]', severity INT PATH '$[3]',"
-	"  amount BIGINT PATH '$[4]', since DATETIME PATH '$[5]',"
-	"  warehouse VARCHAR(16) PATH '$[6]', carrier VARCHAR(16) PATH '$[7]',"
-	"  sku VARCHAR(32) PATH '$[8]', group_key VARCHAR(96) PATH '$[9]',"
-	"  group_label VARCHAR(128) PATH '$[10]', facts VARCHAR(500) PATH '$[11]',"
-	"  created DATETIME PATH '$[12]')) j) c");
-/* A refreshed or reopened case goes under a silence that covers it now
- * (single-table UPDATEs assign left to right: the new facts first). */
-#define SILENCE_NOW \
-	" silence_id = COALESCE(silence_id, (SELECT s.id FROM silences s WHERE " \
-	SILENCE_MATCH " ORDER BY s.id LIMIT 1))"
-static struct db_stmt q_refresh = DB_STMT(DB_CONSOLE,
-	"UPDATE cases c SET severity = ?, facts = ?, since = ?, amount = ?, warehouse = ?,"
-	" carrier = ?, sku = ?, group_key = ?, group_label = ?, updated_at = NOW(),"
-	SILENCE_NOW " WHERE id = ?");
-static struct db_stmt q_reopen = DB_STMT(DB_CONSOLE,
-	"UPDATE cases c SET state = 'open', reopened = reopened + 1, resolved_at = NULL,"
-	" resolved_by = NULL, resolution = NULL, cleared_at = NULL, acknowledged_at = NULL,"
-	" escalated_at = NULL, waiting_since = NULL, severity = ?, facts = ?, since = ?,"
-	" ack_due_at = NOW() + INTERVAL ? MINUTE, resolve_due_at = NOW() + INTERVAL ? MINUTE,"
-	" updated_at = NOW()," SILENCE_NOW " WHERE id = ?");
-static struct db_stmt q_event = DB_STMT(DB_CONSOLE,
-	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
-	" SELECT id, order_id, NOW(), 'system', ?, ? FROM cases WHERE id = ?");
-/* A waiting case's SLA clock was paused: the resolve target moves on by
- * the time it waited, as when an agent resumes it (lib/cases.c), before
- * q_resolve clears waiting_since.  (A multi-table UPDATE does not promise
- * the order of its assignments, hence two statements.) */
-static struct db_stmt q_resolve_pause = DB_STMT(DB_CONSOLE,
-	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.resolve_due_at ="
-	" c.resolve_due_at + INTERVAL TIMESTAMPDIFF(SECOND, c.waiting_since, NOW()) SECOND"
-	" WHERE c.waiting_since IS NOT NULL");
-static struct db_stmt q_resolve = DB_STMT(DB_CONSOLE,
-	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.state = 'auto_resolved',"
-	" c.resolved_at = NOW(), c.resolved_by = NULL, c.resolution = ?,"
-	" c.waiting_since = NULL, c.updated_at = NOW()");
-static struct db_stmt q_resolve_events = DB_STMT(DB_CONSOLE,
-	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
-	" SELECT c.id, c.order_id, NOW(), 'system', 'auto_resolved', ? FROM " JSON_IDS
-	" JOIN cases c ON c.id = j.id");
-static struct db_stmt q_cleared = DB_STMT(DB_CONSOLE,
-	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.cleared_at = NOW()");
-static struct db_stmt q_group_big = DB_STMT(DB_CONSOLE,
-	"SELECT group_key, MIN(group_label), MIN(kind) FROM cases"
-	" WHERE live = 1 AND group_key IS NOT NULL AND since > NOW() - INTERVAL ? SECOND"
-	" GROUP BY group_key HAVING COUNT(*) >= ?");
-static struct db_stmt q_incident_new = DB_STMT(DB_CONSOLE,
-	"INSERT IGNORE INTO incidents (kind, group_key, label, state, opened_at)"
-	" VALUES (?, ?, ?, 'open', NOW())");
-/* An incident is the burst: the cases of its group that began within the
- * window before it opened, or since.  An older backlog of the same cause
- * stays in the queue case by case. */
-static struct db_stmt q_incident_join = DB_STMT(DB_CONSOLE,
-	"UPDATE cases c JOIN incidents i ON i.group_key = c.group_key AND i.live = 1"
-	" SET c.incident_id = i.id WHERE c.group_key = ? AND c.live = 1"
-	" AND c.incident_id IS NULL AND c.since >= i.opened_at - INTERVAL ? SECOND");
-/* (By the incident: the queue's covering index would walk every live
- * case for each incident, 40 ms a pass at a million orders.) */
-static struct db_stmt q_incident_leave = DB_STMT(DB_CONSOLE,
-	"UPDATE cases FORCE INDEX (ix_cases_incident) SET incident_id = NULL"
-	" WHERE incident_id IS NOT NULL AND live IS NULL");
-static struct db_stmt q_incident_count = DB_STMT(DB_CONSOLE,
-	"UPDATE incidents i SET members = (SELECT COUNT(*) FROM cases c"
-	" FORCE INDEX (ix_cases_incident) WHERE c.incident_id = i.id AND c.live = 1)"
-	" WHERE i.state = 'open'");
-static struct db_stmt q_incident_end = DB_STMT(DB_CONSOLE,
-	"UPDATE incidents SET state = 'resolved', resolved_at = NOW()"
-	" WHERE state = 'open' AND members = 0");
-/* Silences that ended let their cases go, back to the queue, with a case
- * event.  (A case goes under a silence when it is opened, reopened or
- * refreshed, and when the silence is made: cgi-bin/queue.c.) */
-#define SILENCE_OVER "(s.ends_at <= NOW() OR s.ended_at IS NOT NULL)"
-static struct db_stmt q_unsilence_events = DB_STMT(DB_CONSOLE,
-	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
-	" SELECT c.id, c.order_id, NOW(), 'system', 'unsilenced', CONCAT('静默已结束：', s.reason)"
-	" FROM silences s JOIN cases c ON c.silence_id = s.id"
-	" WHERE " SILENCE_OVER " AND c.live = 1");
-static struct db_stmt q_unsilence = DB_STMT(DB_CONSOLE,
-	"UPDATE silences s JOIN cases c ON c.silence_id = s.id"
-	" SET c.silence_id = NULL WHERE " SILENCE_OVER);
-/* Open past the acknowledge target, and not silenced: escalated, once. */
-#define ESCALATE "state = 'open' AND ack_due_at < NOW() AND escalated_at IS NULL" \
-	" AND silence_id IS NULL"
-static struct db_stmt q_escalate_events = DB_STMT(DB_CONSOLE,
-	"INSERT INTO case_events (case_id, order_id, at, actor_type, kind, detail)"
-	" SELECT id, order_id, NOW(), 'system', 'escalated', '超过受理时限仍未处理，已升级'"
-	" FROM cases WHERE " ESCALATE);
-static struct db_stmt q_escalate = DB_STMT(DB_CONSOLE,
-	"UPDATE cases SET escalated_at = NOW() WHERE " ESCALATE);
 static struct db_stmt q_run = DB_STMT(DB_CONSOLE,
 	"INSERT INTO scan_runs (started_at, ms, full, examined, opened, updated, resolved,"
 	" reopened, host) VALUES (NOW(3) - INTERVAL ? MICROSECOND, ?, ?, ?, ?, ?, ?, ?, ?)");
 
 static volatile sig_atomic_t stopping;
+/* Who the scanner's changes are by (case events: "system"). */
+static struct actor scanner;
 
 struct match {
 	long long id, user_id, amount;
@@ -456,25 +352,16 @@ static int
 find(struct pass *p, const struct anomaly_kind *k, const struct rule *r,
     const char *ids, struct match **out, size_t *n)
 {
-	struct db_query d;
 	struct db_res res;
 	struct match *m;
 	size_t i = 0;
 	int rc;
 
-	if ((rc = set_vars(p, r, ids)) != DB_OK)
-		return rc;
-	dbq_init(&d, DB_REPLICA);
-	if (ids == NULL)
-		dbq_sql(&d, LONG_STATEMENT);
-	dbq_sql(&d, ids == NULL && k->head_all ? k->head_all : k->head);
-	if (ids)
-		dbq_sql(&d, SCOPE_REPLICA);
-	dbq_sql(&d, k->tail);
-	if ((rc = dbq_exec(&p->a, &d, &res)) != DB_OK)
+	if ((rc = set_vars(p, r, ids)) != DB_OK ||
+	    (rc = db_exec(&p->a, ids ? k->some : k->all, &res, 0, NULL)) != DB_OK)
 		return rc;
 	m = arena_alloc(&p->a, (res.rows + 1) * sizeof(*m));
-	while (db_next(&res)) {
+	while ((rc = db_next(&res)) > 0) {
 		m[i].id = db_int(&res, 0);
 		m[i].order_no = copy(&p->a, db_str(&res, 1));
 		m[i].user_id = db_int(&res, 2);
@@ -488,10 +375,9 @@ find(struct pass *p, const struct anomaly_kind *k, const struct rule *r,
 		m[i].created = copy(&p->a, db_str(&res, 10));
 		i++;
 	}
-	db_done(&res);
 	*out = m;
 	*n = i;
-	return DB_OK;
+	return rc < 0 ? rc : db_done(&res);
 }
 
 /* known: the kind's cases the console has, live and recently closed,
@@ -507,7 +393,7 @@ known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
 	int rc;
 
 	dbq_init(&d, DB_CONSOLE);
-	dbq_sql(&d, live_sql);
+	dbq_sql(&d, LIVE_SQL);
 	dbq_arg(&d, DB_STR(k->code));
 	if (ids) {
 		dbq_sql(&d, SCOPE_CONSOLE);
@@ -516,7 +402,7 @@ known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
 	if ((rc = dbq_exec(&p->a, &d, &res)) != DB_OK)
 		return rc;
 	dbq_init(&d, DB_CONSOLE);
-	dbq_sql(&d, closed_sql);
+	dbq_sql(&d, CLOSED_SQL);
 	dbq_arg(&d, DB_INT(cfg.reopen_window));
 	dbq_arg(&d, DB_STR(k->code));
 	dbq_arg(&d, DB_INT(cfg.reopen_window));
@@ -531,7 +417,7 @@ known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
 	}
 	kn = arena_alloc(&p->a, (res.rows + res2.rows + 1) * sizeof(*kn));
 	idmap_init(&p->a, map, res.rows + res2.rows);
-	while (db_next(&res)) {
+	while ((rc = db_next(&res)) > 0) {
 		int *slot = idmap_slot(map, db_int(&res, 1));
 
 		kn[n].case_id = db_int(&res, 0);
@@ -540,10 +426,13 @@ known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
 		kn[n].facts = copy(&p->a, db_str(&res, 3));
 		*slot = (int)n++;
 	}
-	db_done(&res);
+	if (rc < 0 || (rc = db_done(&res)) != DB_OK) {
+		db_done(&res2);
+		return rc;
+	}
 	/* later rows win: a closed case matters only when no live one exists,
 	 * and then the newest one */
-	while (db_next(&res2)) {
+	while ((rc = db_next(&res2)) > 0) {
 		int *slot = idmap_slot(map, db_int(&res2, 1));
 
 		if (*slot >= 0 && kn[*slot].live)
@@ -553,45 +442,52 @@ known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
 		kn[n].recent = db_int(&res2, 3) != 0;
 		*slot = (int)n++;
 	}
-	db_done(&res2);
 	*out = kn;
-	return DB_OK;
+	return rc < 0 ? rc : db_done(&res2);
 }
 
+/* flush: run f over a JSON array of ids (when it holds any), and start
+ * a new array. */
 static int
-event(struct pass *p, long long case_id, const char *kind, const char *detail)
-{
-	return DB_EXEC(&p->a, &q_event, NULL, DB_STR(kind), DB_STR(detail),
-	    DB_INT(case_id));
-}
-
-/* flush_ids: run q over a JSON array of ids, and start a new array. */
-static int
-flush_ids(struct pass *p, json_object **ids, struct db_stmt *q)
+flush(struct pass *p, json_object **ids, const char *why,
+    int (*f)(struct pass *, const char *, const char *))
 {
 	int rc = DB_OK;
 
 	if (json_object_array_length(*ids) > 0)
-		rc = DB_EXEC(&p->a, q, NULL, DB_STR(json_object_to_json_string(*ids)));
+		rc = f(p, json_object_to_json_string(*ids), why);
 	json_object_put(*ids);
 	*ids = json_object_new_array();
 	return rc;
 }
 
-/* resolve_ids: auto-resolve the live cases in a JSON array of case ids,
- * saying why, and start a new array. */
 static int
-resolve_ids(struct pass *p, json_object **ids, const char *why)
+resolve(struct pass *p, const char *ids, const char *why)
 {
-	const char *json = json_object_to_json_string(*ids);
+	return cases_resolve(&p->a, &scanner, ids, why);
+}
+
+static int
+marked(struct pass *p, const char *ids, const char *why)
+{
+	(void)why;
+	return cases_cleared(&p->a, ids);
+}
+
+/* open_news: open the cases of kind ki in rows (when it holds any), and
+ * start a new array. */
+static int
+open_news(struct pass *p, int ki, json_object **rows)
+{
 	int rc = DB_OK;
 
-	if (json_object_array_length(*ids) > 0 &&
-	    (rc = DB_EXEC(&p->a, &q_resolve_pause, NULL, DB_STR(json))) == DB_OK &&
-	    (rc = DB_EXEC(&p->a, &q_resolve_events, NULL, DB_STR(why), DB_STR(json))) == DB_OK)
-		rc = DB_EXEC(&p->a, &q_resolve, NULL, DB_STR(json), DB_STR(why));
-	json_object_put(*ids);
-	*ids = json_object_new_array();
+	if (json_object_array_length(*rows) > 0)
+		rc = cases_open(&p->a, &scanner, anomaly_kinds[ki].code,
+		    p->rules[ki].ack_minutes, p->rules[ki].resolve_minutes,
+		    json_object_to_json_string_ext(*rows,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(*rows);
+	*rows = json_object_new_array();
 	return rc;
 }
 
@@ -631,12 +527,12 @@ settle(struct pass *p, const struct anomaly_kind *k, size_t n, const long long *
 
 		json_object_array_add(h ? hid : plain, json_object_new_int64(cases[i]));
 		if (json_object_array_length(plain) >= BATCH)
-			rc = resolve_ids(p, &plain, why);
+			rc = flush(p, &plain, why, resolve);
 		if (rc == DB_OK && json_object_array_length(hid) >= BATCH)
-			rc = resolve_ids(p, &hid, why_by);
+			rc = flush(p, &hid, why_by, resolve);
 	}
-	if (rc == DB_OK && (rc = resolve_ids(p, &plain, why)) == DB_OK)
-		rc = resolve_ids(p, &hid, why_by);
+	if (rc == DB_OK && (rc = flush(p, &plain, why, resolve)) == DB_OK)
+		rc = flush(p, &hid, why_by, resolve);
 	json_object_put(plain);
 	json_object_put(hid);
 	return rc;
@@ -670,26 +566,25 @@ judge(struct pass *p, int ki, const char *ids)
 		const char *fact = facts(&p->a, k, &m[i]), *gkey, *glabel;
 		int sev = case_severity(k, r, m[i].amount, stamp(p->now) - stamp(m[i].since));
 		int at = idmap_get(&map, m[i].id);
+		struct case_facts cf;
 
 		*idmap_slot(&found, m[i].id) = (int)i;
 		group(&p->a, k, &m[i], &gkey, &glabel);
+		cf = (struct case_facts){ .severity = sev, .amount = m[i].amount, .facts = fact,
+		    .since = began(&p->a, k, r, m[i].since), .warehouse = m[i].warehouse,
+		    .carrier = m[i].carrier, .sku = m[i].sku, .group_key = gkey,
+		    .group_label = glabel };
 		if (at >= 0 && kn[at].live) {
 			if (kn[at].severity == sev && strcmp(kn[at].facts, fact) == 0)
 				continue;
-			if ((rc = DB_EXEC(&p->a, &q_refresh, NULL, DB_INT(sev), DB_STR(fact),
-			    DB_STR(began(&p->a, k, r, m[i].since)), DB_INT(m[i].amount), DB_STRN(m[i].warehouse),
-			    DB_STRN(m[i].carrier), DB_STRN(m[i].sku), DB_STRN(gkey),
-			    DB_STRN(glabel), DB_INT(kn[at].case_id))) != DB_OK ||
-			    (rc = event(p, kn[at].case_id, "updated", fact)) != DB_OK)
+			if ((rc = case_refresh(&p->a, &scanner, kn[at].case_id, &cf)) != DB_OK)
 				goto rollback;
 			p->updated++;
 		} else if (at >= 0 && kn[at].held) {
 			continue;	/* an agent closed it; it merely goes on */
 		} else if (at >= 0 && kn[at].recent) {
-			if ((rc = DB_EXEC(&p->a, &q_reopen, NULL, DB_INT(sev), DB_STR(fact),
-			    DB_STR(began(&p->a, k, r, m[i].since)), DB_INT(r->ack_minutes),
-			    DB_INT(r->resolve_minutes), DB_INT(kn[at].case_id))) != DB_OK ||
-			    (rc = event(p, kn[at].case_id, "reopened", fact)) != DB_OK)
+			if ((rc = case_reopen(&p->a, &scanner, kn[at].case_id, &cf, r->ack_minutes,
+			    r->resolve_minutes)) != DB_OK)
 				goto rollback;
 			p->reopened++;
 		} else {
@@ -700,8 +595,7 @@ judge(struct pass *p, int ki, const char *ids)
 			json_object_array_add(row, json_object_new_int64(m[i].user_id));
 			json_object_array_add(row, json_object_new_int(sev));
 			json_object_array_add(row, json_object_new_int64(m[i].amount));
-			json_object_array_add(row, json_object_new_string(began(&p->a, k, r,
-			    m[i].since)));
+			json_object_array_add(row, json_object_new_string(cf.since));
 			json_object_array_add(row, m[i].warehouse ? json_object_new_string(m[i].warehouse) : NULL);
 			json_object_array_add(row, m[i].carrier ? json_object_new_string(m[i].carrier) : NULL);
 			json_object_array_add(row, m[i].sku ? json_object_new_string(m[i].sku) : NULL);
@@ -711,23 +605,12 @@ judge(struct pass *p, int ki, const char *ids)
 			json_object_array_add(row, json_object_new_string(m[i].created));
 			json_object_array_add(news, row);
 			p->opened++;
-			if (json_object_array_length(news) >= BATCH) {
-				rc = DB_EXEC(&p->a, &q_open, NULL, DB_INT(r->ack_minutes),
-				    DB_INT(r->resolve_minutes), DB_STR(k->code),
-				    DB_STR(json_object_to_json_string_ext(news,
-				    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
-				json_object_put(news);
-				news = json_object_new_array();
-				if (rc != DB_OK)
-					goto rollback;
-			}
+			if (json_object_array_length(news) >= BATCH &&
+			    (rc = open_news(p, ki, &news)) != DB_OK)
+				goto rollback;
 		}
 	}
-	if (json_object_array_length(news) > 0 &&
-	    (rc = DB_EXEC(&p->a, &q_open, NULL, DB_INT(r->ack_minutes),
-	    DB_INT(r->resolve_minutes), DB_STR(k->code),
-	    DB_STR(json_object_to_json_string_ext(news,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)))) != DB_OK)
+	if ((rc = open_news(p, ki, &news)) != DB_OK)
 		goto rollback;
 	/* what is known and was not found among what was looked at has cleared */
 	gone_cases = arena_alloc(&p->a, (map.cap + 1) * sizeof(*gone_cases));
@@ -744,11 +627,11 @@ judge(struct pass *p, int ki, const char *ids)
 		} else if (kn[at].held)
 			json_object_array_add(cleared, json_object_new_int64(kn[at].case_id));
 		if (json_object_array_length(cleared) >= BATCH &&
-		    (rc = flush_ids(p, &cleared, &q_cleared)) != DB_OK)
+		    (rc = flush(p, &cleared, NULL, marked)) != DB_OK)
 			goto rollback;
 	}
 	if ((rc = settle(p, k, ngone, gone_cases, gone_orders)) != DB_OK ||
-	    (rc = flush_ids(p, &cleared, &q_cleared)) != DB_OK ||
+	    (rc = flush(p, &cleared, NULL, marked)) != DB_OK ||
 	    (rc = db_commit(DB_CONSOLE)) != DB_OK)
 		goto rollback;
 	p->examined += ids ? 0 : (long long)n;
@@ -778,7 +661,7 @@ changed(struct pass *p, const char *since, json_object **batches, size_t *nb)
 	struct db_res res, res2;
 	json_object *cur = NULL, *keys;
 	struct idmap seen;
-	int rc;
+	int rc, restocked;
 
 	*nb = 0;
 	*batches = json_object_new_array();
@@ -790,24 +673,28 @@ changed(struct pass *p, const char *since, json_object **batches, size_t *nb)
 		return rc;
 	}
 	keys = json_object_new_array();
-	while (db_next(&res2))
+	while ((rc = db_next(&res2)) > 0)
 		json_object_array_add(keys, json_object_new_string(db_str(&res2, 0)));
-	db_done(&res2);
-	rc = json_object_array_length(keys) == 0 ? 1 : DB_EXEC(&p->a, &q_restocked, &res2,
-	    DB_STR(json_object_to_json_string(keys)));
+	if (rc == 0)
+		rc = db_done(&res2);
+	if (rc == DB_OK)
+		rc = json_object_array_length(keys) == 0 ? DB_NOROW : DB_EXEC(&p->a,
+		    &q_restocked, &res2, DB_STR(json_object_to_json_string(keys)));
 	json_object_put(keys);
-	if (rc != DB_OK && rc != 1) {
+	if (rc != DB_OK && rc != DB_NOROW) {
 		db_done(&res);
+		db_done(&res2);
 		return rc;
 	}
-	idmap_init(&p->a, &seen, res.rows + (rc == DB_OK ? res2.rows : 0));
+	restocked = rc == DB_OK;
+	idmap_init(&p->a, &seen, res.rows + (restocked ? res2.rows : 0));
 	for (;;) {
 		long long id;
 		int *slot;
 
-		if (db_next(&res))
+		if ((rc = db_next(&res)) > 0)
 			id = db_int(&res, 0);
-		else if (rc == DB_OK && db_next(&res2))
+		else if (rc == 0 && restocked && (rc = db_next(&res2)) > 0)
 			id = db_int(&res2, 0);
 		else
 			break;
@@ -823,74 +710,25 @@ changed(struct pass *p, const char *since, json_object **batches, size_t *nb)
 		p->examined++;
 	}
 	db_done(&res);
-	if (rc == DB_OK)
-		db_done(&res2);
-	return DB_OK;
-}
-
-/* incidents: groups of ten (group_threshold) or more live cases opened
- * within the window become incidents; cases join them; an incident with
- * no live member left is over. */
-static int
-incidents(struct pass *p)
-{
-	struct db_res res;
-	char **keys;
-	size_t n = 0, i;
-	int rc;
-
-	if ((rc = DB_EXEC(&p->a, &q_group_big, &res, DB_INT(cfg.group_window),
-	    DB_INT(cfg.group_threshold))) != DB_OK)
-		return rc;
-	keys = arena_alloc(&p->a, (res.rows + 1) * sizeof(*keys));
-	while (db_next(&res)) {
-		keys[n] = copy(&p->a, db_str(&res, 0));
-		if ((rc = DB_EXEC(&p->a, &q_incident_new, NULL, DB_STR(db_str(&res, 2)),
-		    DB_STR(keys[n]), DB_STR(db_str(&res, 1)))) != DB_OK) {
-			db_done(&res);
-			return rc;
-		}
-		n++;
-	}
-	db_done(&res);
-	for (i = 0; i < n; i++)
-		if ((rc = DB_EXEC(&p->a, &q_incident_join, NULL, DB_STR(keys[i]),
-		    DB_INT(cfg.group_window))) != DB_OK)
-			return rc;
-	if ((rc = db_exec(&p->a, &q_incident_leave, NULL, 0, NULL)) != DB_OK ||
-	    (rc = db_exec(&p->a, &q_incident_count, NULL, 0, NULL)) != DB_OK)
-		return rc;
-	return db_exec(&p->a, &q_incident_end, NULL, 0, NULL);
-}
-
-/* with_events: a change to cases and its case events, written first
- * while the rows still match, in one console transaction. */
-static int
-with_events(struct pass *p, struct db_stmt *events, struct db_stmt *change)
-{
-	int rc;
-
-	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
-	    (rc = db_exec(&p->a, events, NULL, 0, NULL)) != DB_OK ||
-	    (rc = db_exec(&p->a, change, NULL, 0, NULL)) != DB_OK ||
-	    (rc = db_commit(DB_CONSOLE)) != DB_OK)
-		db_rollback(DB_CONSOLE);
+	db_done(&res2);
 	return rc;
 }
 
+/* housekeeping: incidents, the silences that ended, escalation. */
 static int
 housekeeping(struct pass *p)
 {
 	int64_t t0 = now_ms(), t1, t2;
 	int rc;
 
-	if ((rc = incidents(p)) != DB_OK)
+	if ((rc = incidents_update(&p->a, &scanner, cfg.group_window,
+	    cfg.group_threshold)) != DB_OK)
 		return rc;
 	t1 = now_ms();
-	if ((rc = with_events(p, &q_unsilence_events, &q_unsilence)) != DB_OK)
+	if ((rc = silences_release(&p->a, &scanner)) != DB_OK)
 		return rc;
 	t2 = now_ms();
-	if ((rc = with_events(p, &q_escalate_events, &q_escalate)) != DB_OK)
+	if ((rc = cases_escalate(&p->a, &scanner)) != DB_OK)
 		return rc;
 	log_ev(LOG_DEBUG, NULL, "scan_housekeeping", "incidents_ms=%lld silences_ms=%lld"
 	    " escalation_ms=%lld", (long long)(t1 - t0), (long long)(t2 - t1),
@@ -915,7 +753,7 @@ pass(struct pass *p, int force)
 	p->examined = p->opened = p->updated = p->resolved = p->reopened = 0;
 	if ((rc = db_one(&p->a, &q_now, &res, 0, NULL)) != DB_OK) {
 		db_done(&res);
-		return rc == 1 ? DB_FAIL : rc;
+		return rc == DB_NOROW ? DB_FAIL : rc;
 	}
 	snprintf(p->now, sizeof(p->now), "%s", db_str(&res, 0));
 	db_done(&res);
@@ -924,7 +762,7 @@ pass(struct pass *p, int force)
 	/* the newest change now: where the next pass starts */
 	if ((rc = db_one(&p->a, &q_newest, &res, 0, NULL)) != DB_OK) {
 		db_done(&res);
-		return rc == 1 ? DB_FAIL : rc;
+		return rc == DB_NOROW ? DB_FAIL : rc;
 	}
 	snprintf(newest, sizeof(newest), "%s", db_str(&res, 0));
 	db_done(&res);
@@ -932,14 +770,14 @@ pass(struct pass *p, int force)
 	if (rc == DB_OK)
 		snprintf(since, sizeof(since), "%s", db_str(&res, 0));
 	db_done(&res);
-	if (rc != DB_OK && rc != 1)
+	if (rc != DB_OK && rc != DB_NOROW)
 		return rc;
 	rc = db_one(&p->a, &q_full_age, &res, 0, NULL);
 	if (rc == DB_OK)
 		due = db_null(&res, 0) || db_int(&res, 0) >= cfg.scan_full_interval ||
 		    db_int(&res, 0) < 0;
 	db_done(&res);
-	if (rc != DB_OK && rc != 1)
+	if (rc != DB_OK && rc != DB_NOROW)
 		return rc;
 	p->all = since[0] == '\0';	/* never scanned: everything */
 	p->full = force || due || p->all;
@@ -1008,7 +846,7 @@ lease(struct arena *a, long long wait)
 	rc = DB_ONE(a, &q_lock, &res, DB_INT(wait));
 	mine = rc == DB_OK && db_int(&res, 0) == 1;
 	db_done(&res);
-	if (rc != DB_OK && rc != 1)
+	if (rc != DB_OK && rc != DB_NOROW)
 		return rc;
 	if (mine)
 		log_ev(LOG_INFO, NULL, "scanner_lease", "pid=%ld", (long)getpid());
@@ -1054,6 +892,7 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	db_init();
+	scanner = actor_make(ACTOR_SCANNER, "mend-scan");
 	memset(&p, 0, sizeof(p));
 	arena_init(&p.a, 1 << 20);
 

@@ -8,11 +8,14 @@
  *   mendctl agent disable LOGIN
  *   mendctl agent role LOGIN ROLE [ROLE...]
  *   mendctl index [--rebuild]        bring the product name index up to date
- *   mendctl seed --orders N --seed S [--now "YYYY-MM-DD HH:MM"] [--manifest FILE]
  *
  * Passwords are read from standard input (one line), never from the
  * command line, where other users could see them.  mendctl connects with
- * the [admin] section of the configuration.
+ * the [admin] section of the configuration, to the console schema too:
+ * its agent changes go through the same domain functions as the admin
+ * pages (lib/domain/agents.c), audited as the command line and the
+ * operating-system user who ran it.  The demo data seeder is a
+ * development tool, tools/seed.c, not part of mendctl.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -21,13 +24,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auth.h"
-#include "cfg.h"
-#include "db.h"
-#include "log.h"
-#include "prodindex.h"
-#include "seed.h"
-#include "util.h"
+#include <pwd.h>
+
+#include <sodium.h>
+
+#include "core/buf.h"
+#include "core/cfg.h"
+#include "core/db.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "domain/agents.h"
+#include "domain/prodindex.h"
 
 static struct arena arena;
 static int cfg_errors;
@@ -52,18 +59,16 @@ usage(void)
 	    "       mendctl agent passwd LOGIN [--temporary]\n"
 	    "       mendctl agent disable LOGIN\n"
 	    "       mendctl agent role LOGIN ROLE [ROLE...]\n"
-	    "       mendctl index [--rebuild]\n"
-	    "       mendctl seed --orders N --seed S [--now \"YYYY-MM-DD HH:MM\"] "
-	    "[--manifest FILE]\n", stderr);
+	    "       mendctl index [--rebuild]\n", stderr);
 	exit(2);
 }
 
 static void
 db_fail(const char *what, int rc)
 {
-	die("%s: %s (%s)", what, rc == DB_DOWN ? "database unreachable" :
-	    rc == DB_DUP ? "already exists" : "statement failed",
-	    db_error(DB_ADMIN));
+	die("%s: %s (%s%s)", what, rc > 0 ? dom_why(rc) : rc == DB_DOWN ?
+	    "database unreachable" : rc == DB_DUP ? "already exists" : "statement failed",
+	    db_error(DB_ADMIN), db_error(DB_CONSOLE));
 }
 
 /* --- check-config ---------------------------------------------------- */
@@ -206,7 +211,7 @@ cmd_migrate(void)
 	cfg.admin.database = dbname;
 
 	if ((rc = db_one(&arena, &q_lock, &res, 0, NULL)) != DB_OK &&
-	    rc != 1)
+	    rc != DB_NOROW)
 		db_fail("lock", rc);
 	db_done(&res);
 	snprintf(path, sizeof(path), "%s/console.sql", cfg.schema);
@@ -228,7 +233,7 @@ cmd_migrate(void)
 		db_done(&res);
 		if (rc == DB_OK)
 			continue;
-		if (rc != 1)
+		if (rc != DB_NOROW)
 			db_fail("schema_migrations", rc);
 		if (i > 0 && version == strtoll(files[i - 1], NULL, 10))
 			die("two migrations numbered %lld", version);
@@ -269,28 +274,8 @@ cmd_index(int argc, char **argv)
 
 /* --- agent ----------------------------------------------------------- */
 
-static struct db_stmt q_agent_add = DB_STMT(DB_ADMIN,
-	"INSERT INTO agents (login, display_name, password_hash,"
-	" must_change_password, created_at, updated_at)"
-	" VALUES (?, ?, ?, 0, NOW(), NOW())");
-static struct db_stmt q_agent_id = DB_STMT(DB_ADMIN,
-	"SELECT id FROM agents WHERE login = ?");
-static struct db_stmt q_role_exists = DB_STMT(DB_ADMIN,
-	"SELECT 1 FROM roles WHERE name = ?");
-static struct db_stmt q_role_clear = DB_STMT(DB_ADMIN,
-	"DELETE FROM agent_roles WHERE agent_id = ?");
-static struct db_stmt q_role_add = DB_STMT(DB_ADMIN,
-	"INSERT INTO agent_roles (agent_id, role) VALUES (?, ?)");
-static struct db_stmt q_passwd = DB_STMT(DB_ADMIN,
-	"UPDATE agents SET password_hash = ?, must_change_password = ?,"
-	" updated_at = NOW() WHERE id = ?");
-static struct db_stmt q_disable = DB_STMT(DB_ADMIN,
-	"UPDATE agents SET disabled_at = NOW(), updated_at = NOW() WHERE id = ?");
-static struct db_stmt q_end_sessions = DB_STMT(DB_ADMIN,
-	"UPDATE sessions SET revoked_at = NOW() WHERE agent_id = ? AND revoked_at IS NULL");
-static struct db_stmt q_audit_cli = DB_STMT(DB_ADMIN,
-	"INSERT INTO audit_log (at, kind, target, detail, ip, request_id)"
-	" VALUES (NOW(6), ?, ?, ?, 'mendctl', '')");
+/* Who mendctl's changes are by: the command line, as the OS user. */
+static struct actor cli;
 
 static const char *
 read_password(char *buf, size_t size)
@@ -305,64 +290,30 @@ read_password(char *buf, size_t size)
 	n = strlen(buf);
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		buf[--n] = '\0';
-	if ((why = auth_password_acceptable(buf)) != NULL)
+	if ((why = password_acceptable(buf)) != NULL)
 		die("%s", why);
 	return buf;
 }
 
-static long long
-agent_id(const char *login)
-{
-	struct db_res res;
-	long long id;
-	int rc = DB_ONE(&arena, &q_agent_id, &res, DB_STR(login));
-
-	if (rc == 1)
-		die("no agent %s", login);
-	if (rc != DB_OK)
-		db_fail("agents", rc);
-	id = db_int(&res, 0);
-	db_done(&res);
-	return id;
-}
-
-static void
-set_roles(long long id, char **roles, int n)
-{
-	struct db_res res;
-	int i, rc;
-
-	if ((rc = db_exec(&arena, &q_role_clear, NULL, 1, &DB_INT(id))) != DB_OK)
-		db_fail("agent_roles", rc);
-	for (i = 0; i < n; i++) {
-		rc = DB_ONE(&arena, &q_role_exists, &res, DB_STR(roles[i]));
-		db_done(&res);
-		if (rc == 1)
-			die("no role %s", roles[i]);
-		if (rc != DB_OK ||
-		    (rc = DB_EXEC(&arena, &q_role_add, NULL, DB_INT(id),
-		    DB_STR(roles[i]))) != DB_OK)
-			db_fail("agent_roles", rc);
-	}
-}
-
-static void
-audit_cli(const char *kind, const char *login, const char *detail)
-{
-	int rc = DB_EXEC(&arena, &q_audit_cli, NULL, DB_STR(kind), DB_STR(login),
-	    DB_STRN(detail));
-
-	if (rc != DB_OK)
-		db_fail("audit_log", rc);
-}
+/* change: one domain change in a transaction of its own, or die saying
+ * why. */
+#define CHANGE(what, call) do { \
+	int rc_ = db_begin(DB_CONSOLE); \
+	if (rc_ == DB_OK && (rc_ = (call)) == DB_OK) \
+		rc_ = db_commit(DB_CONSOLE); \
+	if (rc_ != DB_OK) { \
+		db_rollback(DB_CONSOLE); \
+		db_fail((what), rc_); \
+	} \
+} while (0)
 
 static int
 cmd_agent(int argc, char **argv)
 {
-	char pw[AUTH_PASSWORD_MAX * 4 + 8], hash[AUTH_HASH_LEN];
-	char *roles[16];
+	char pw[PASSWORD_MAX * 4 + 8];
+	const char *roles[16];
 	const char *login, *name = NULL;
-	int nroles = 0, i, rc, temporary = 0;
+	int nroles = 0, i, temporary = 0, changed;
 	long long id;
 
 	if (argc < 3)
@@ -372,6 +323,8 @@ cmd_agent(int argc, char **argv)
 	    str_has_ctl(login, strlen(login)) || strchr(login, ' '))
 		die("bad login");
 	if (strcmp(argv[1], "add") == 0) {
+		struct agent_new n = { .login = login, .max_refund = -1, .daily_refund = -1 };
+
 		for (i = 3; i < argc; i++) {
 			if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 				name = argv[++i];
@@ -383,61 +336,37 @@ cmd_agent(int argc, char **argv)
 		}
 		if (name == NULL || nroles == 0)
 			usage();
-		read_password(pw, sizeof(pw));
-		if (auth_hash(pw, hash) < 0)
-			die("cannot hash the password (out of memory?)");
+		n.name = name;
+		n.password = read_password(pw, sizeof(pw));
+		n.roles = roles;
+		n.nroles = nroles;
+		CHANGE(login, agent_create(&arena, &cli, &n, &id));
 		sodium_memzero(pw, sizeof(pw));
-		if ((rc = db_begin(DB_ADMIN)) != DB_OK)
-			db_fail("begin", rc);
-		{
-			struct db_res res;
-
-			rc = DB_EXEC(&arena, &q_agent_add, &res, DB_STR(login),
-			    DB_STR(name), DB_STR(hash));
-			if (rc != DB_OK)
-				db_fail(login, rc);
-			id = (long long)res.insert_id;
-		}
-		set_roles(id, roles, nroles);
-		audit_cli("agent_created", login, NULL);
-		if ((rc = db_commit(DB_ADMIN)) != DB_OK)
-			db_fail("commit", rc);
 		printf("agent %s added\n", login);
 		return 0;
 	}
-	id = agent_id(login);
+	if ((i = agent_by_login(&arena, login, &id)) != DOM_OK)
+		db_fail(login, i);
 	if (strcmp(argv[1], "passwd") == 0) {
 		if (argc > 3 && strcmp(argv[3], "--temporary") == 0)
 			temporary = 1;
 		else if (argc > 3)
 			usage();
 		read_password(pw, sizeof(pw));
-		if (auth_hash(pw, hash) < 0)
-			die("cannot hash the password (out of memory?)");
+		CHANGE(login, agent_set_password(&arena, &cli, id, pw, temporary));
 		sodium_memzero(pw, sizeof(pw));
-		if ((rc = DB_EXEC(&arena, &q_passwd, NULL, DB_STR(hash),
-		    DB_INT(temporary), DB_INT(id))) != DB_OK)
-			db_fail("agents", rc);
-		audit_cli("password_reset", login, temporary ? "temporary" : NULL);
-		printf("password of %s changed\n", login);
+		printf("password of %s changed, sessions ended\n", login);
 	} else if (strcmp(argv[1], "disable") == 0) {
-		if ((rc = db_exec(&arena, &q_disable, NULL, 1, &DB_INT(id))) != DB_OK ||
-		    (rc = db_exec(&arena, &q_end_sessions, NULL, 1, &DB_INT(id))) != DB_OK)
-			db_fail("agents", rc);
-		audit_cli("agent_disabled", login, NULL);
+		CHANGE(login, agent_set_disabled(&arena, &cli, id, 1, &changed));
 		printf("agent %s disabled, sessions ended\n", login);
 	} else if (strcmp(argv[1], "role") == 0) {
+		struct agent_edit e = { .roles = (const char *const *)argv + 3,
+		    .nroles = argc - 3, .max_refund = -1, .daily_refund = -1 };
+
 		if (argc < 4)
 			usage();
-		if ((rc = db_begin(DB_ADMIN)) != DB_OK)
-			db_fail("begin", rc);
-		set_roles(id, argv + 3, argc - 3);
 		/* a change of privilege ends the agent's sessions */
-		if ((rc = db_exec(&arena, &q_end_sessions, NULL, 1, &DB_INT(id))) != DB_OK)
-			db_fail("sessions", rc);
-		audit_cli("roles_changed", login, NULL);
-		if ((rc = db_commit(DB_ADMIN)) != DB_OK)
-			db_fail("commit", rc);
+		CHANGE(login, agent_update(&arena, &cli, id, &e, &changed));
 		printf("roles of %s set\n", login);
 	} else
 		usage();
@@ -451,7 +380,8 @@ main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
-	auth_init();
+	if (sodium_init() < 0)
+		die("libsodium cannot be initialised");
 	if (strcmp(argv[1], "check-config") == 0)
 		return cmd_check_config(argc - 1, argv + 1);
 	if (cfg_load(NULL, complaint) != 0)
@@ -461,6 +391,9 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init("mendctl", LOG_WARN);
+	/* the console schema, reached as [admin] (see the top) */
+	cfg.console = cfg.admin;
+	cli = actor_make(ACTOR_CLI, getpwuid(getuid()) ? getpwuid(getuid())->pw_name : NULL);
 	db_init();
 	arena_init(&arena, 65536);
 	if (strcmp(argv[1], "migrate") == 0)
@@ -469,8 +402,6 @@ main(int argc, char **argv)
 		rc = cmd_agent(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "index") == 0)
 		rc = cmd_index(argc - 1, argv + 1);
-	else if (strcmp(argv[1], "seed") == 0)
-		rc = seed_main(argc - 1, argv + 1);
 	else
 		usage();
 	db_shutdown();

@@ -2,19 +2,20 @@
 #ifndef OM_PROBE_H
 #define OM_PROBE_H
 
-#include "buf.h"
-#include "db.h"
-#include "req.h"
-#include "resp.h"
+#include "core/buf.h"
+#include "core/db.h"
+#include "core/req.h"
+#include "core/resp.h"
 
 /* probe_rows: every row of res as tab-separated text (the current row
- * first when one was fetched already); releases res. */
-static inline void
+ * first when one was fetched already); releases res.  DB_OK, or the error
+ * a fetch met. */
+static inline int
 probe_rows(struct buf *out, struct db_res *res, int fetched)
 {
 	unsigned i;
 
-	while (fetched || db_next(res)) {
+	while (fetched || db_next(res) > 0) {
 		fetched = 0;
 		for (i = 0; i < res->ncols; i++) {
 			const char *v = db_str(res, i);
@@ -23,13 +24,14 @@ probe_rows(struct buf *out, struct db_res *res, int fetched)
 			buf_putc(out, i + 1 < res->ncols ? '\t' : '\n');
 		}
 	}
-	db_done(res);
+	return db_done(res);
 }
 
+/* probe_fail: 404 when the statement gave no row (DB_NOROW), else 503. */
 static inline void
 probe_fail(struct req *r, int rc)
 {
-	resp_raw(r, rc == 1 ? 404 : 503, "text/plain; charset=utf-8", "no\n", 3);
+	resp_raw(r, rc == DB_NOROW ? 404 : 503, RESP_TEXT, "no\n", 3);
 }
 
 static inline void
@@ -38,7 +40,7 @@ probe_send(struct req *r, int rc, struct buf *out)
 	if (rc != DB_OK)
 		probe_fail(r, rc);
 	else
-		resp_raw(r, 200, "text/plain; charset=utf-8", out->p ? out->p : "", out->len);
+		resp_raw(r, 200, RESP_TEXT, out->p ? out->p : "", out->len);
 	buf_free(out);
 }
 

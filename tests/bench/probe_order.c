@@ -2,17 +2,17 @@
  *
  * GET /probe/orders/{order_no} runs exactly the statements the order page
  * runs for its overview — the same statement objects, compiled from
- * cgi-bin/order.c and lib/timeline.c, over the same connections — and
- * returns the rows as plain text: no session check, no model, no
- * template.  Its requests per second are the database's ceiling for the
- * page.
+ * cgi-bin/order/order.c (with tabs.c, which its tab table names) and
+ * lib/domain/timeline.c, over the same connections — and returns the rows
+ * as plain text: no session check, no model, no template.  Its requests
+ * per second are the database's ceiling for the page.  The page files
+ * have no main (routes.c has), so this file's is the program's.
  */
-int order_page_main(int, char **);
-#define main order_page_main
-#include "../../cgi-bin/order.c"
-#undef main
-#include "../../lib/timeline.c"
+#include "order/order.c"
+#include "order/tabs.c"
+#include "domain/timeline.c"
 
+#include "ui/app.h"
 #include "probe.h"
 
 static void
@@ -31,19 +31,19 @@ probe_order(struct req *r)
 	}
 	id = db_int(&res, O_ID);
 	uid = db_int(&res, O_USER);
-	probe_rows(&out, &res, 1);
-	if ((rc = DB_EXEC(&r->arena, &q_customer, &res, DB_INT(uid), DB_INT(uid),
-	    DB_INT(id))) == DB_OK)
-		probe_rows(&out, &res, 0);
+	rc = probe_rows(&out, &res, 1);
+	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_customer, &res, DB_INT(uid),
+	    DB_INT(uid), DB_INT(id))) == DB_OK)
+		rc = probe_rows(&out, &res, 0);
 	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_replica, &res, DB_INT(id),
 	    DB_INT(id), DB_INT(id), DB_INT(id), DB_INT(id), DB_INT(id))) == DB_OK)
-		probe_rows(&out, &res, 0);
+		rc = probe_rows(&out, &res, 0);
 	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_cases, &res, DB_INT(id),
 	    DB_INT(uid))) == DB_OK)
-		probe_rows(&out, &res, 0);
+		rc = probe_rows(&out, &res, 0);
 	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_console, &res,
 	    DB_STR(r->seg[0]), DB_INT(id), DB_INT(id))) == DB_OK)
-		probe_rows(&out, &res, 0);
+		rc = probe_rows(&out, &res, 0);
 	probe_send(r, rc, &out);
 }
 
@@ -55,6 +55,5 @@ static const struct route probe_routes[] = {
 int
 main(int argc, char **argv)
 {
-	(void)routes;
 	return app_main(argc, argv, "probe_order", probe_routes, NULL);
 }

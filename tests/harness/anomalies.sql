@@ -2,7 +2,7 @@
 --
 -- One SELECT per kind, after a line "-- kind: NAME", giving the order_no of
 -- every order in that kind, once.  mend-scan implements exactly these, and
--- mendctl seed evaluates the same definitions in C for its manifest
+-- the seeder (tools/seed.c) evaluates the same definitions in C for its manifest
 -- (bin/seed.c, judge()); tests/harness/check_seed runs this file to compare.
 -- The caller sets the clock and the thresholds (seconds, percent) first;
 -- with the defaults:

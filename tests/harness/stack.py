@@ -19,8 +19,9 @@ import time
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# every file in cgi-bin/ is one program
-PROGRAMS = sorted(f[:-2] for f in os.listdir(os.path.join(REPO, "cgi-bin")) if f.endswith(".c"))
+# every folder in cgi-bin/ with a routes.c is one program
+PROGRAMS = sorted(d for d in os.listdir(os.path.join(REPO, "cgi-bin"))
+                  if os.path.isfile(os.path.join(REPO, "cgi-bin", d, "routes.c")))
 DEMO_AGENTS = [
     ("admin", "demo-admin", "管理员 Admin", "admin"),
     ("lead", "demo-lead", "王主管", "lead"),
@@ -200,8 +201,9 @@ SET DEFAULT ROLE ordermend_web FOR 'om_web'@'localhost';
             self.add_agent(login, password, name, role)
 
     def seed_data(self):
-        self.mendctl("seed", "--orders", str(self.orders), "--seed", str(self.seed),
-                     "--manifest", self.manifest)
+        # the demo-data seeder is a development tool (tools/seed.c)
+        self.sh([os.path.join(self.build, "seed"), "--orders", str(self.orders),
+                 "--seed", str(self.seed), "--manifest", self.manifest])
         self.mendctl("index", "--rebuild")
 
     def add_agent(self, login, password, name, *roles):
@@ -268,7 +270,8 @@ interval = {scan_interval}
         ng = os.path.join(self.root, "nginx")
         for d in ("body", "fastcgi", "proxy", "uwsgi", "scgi"):
             os.makedirs(os.path.join(ng, "tmp", d), exist_ok=True)
-        with open(os.path.join(REPO, "nginx", "ordermend.conf.in")) as f:
+        # made by make from nginx/ordermend.conf.in and the programs' mounts
+        with open(os.path.join(self.build, "ordermend.conf.in")) as f:
             server = f.read()
         if self.nginx_extra:
             # extra locations (the benchmark's probes) go inside the server block

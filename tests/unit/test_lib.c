@@ -1,4 +1,4 @@
-/* test_lib.c: unit tests of lib/ with Check */
+/* test_lib.c: unit tests of lib/ (no database) with Check */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,17 +6,19 @@
 
 #include <check.h>
 
-#include "arena.h"
-#include "auth.h"
-#include "buf.h"
-#include "cfg.h"
-#include "log.h"
-#include "model.h"
-#include "req.h"
-#include "shop.h"
-#include "tmpl.h"
-#include "url.h"
-#include "util.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/cfg.h"
+#include "core/log.h"
+#include "core/model.h"
+#include "core/req.h"
+#include "core/text.h"
+#include "core/tmpl.h"
+#include "core/url.h"
+#include "core/util.h"
+#include "domain/agents.h"
+#include "domain/shop.h"
+#include "ui/auth.h"
 
 /* --- a fake transport ------------------------------------------------ */
 
@@ -354,16 +356,16 @@ END_TEST
 
 START_TEST(passwords)
 {
-	char h[AUTH_HASH_LEN];
+	char h[PASSWORD_HASH_LEN];
 	int rehash;
 
-	ck_assert_ptr_nonnull(auth_password_acceptable("short"));
-	ck_assert_ptr_null(auth_password_acceptable("长度足够的中文密码"));
-	ck_assert_ptr_nonnull(auth_password_acceptable("\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8"));
-	ck_assert_int_eq(auth_hash("correct horse", h), 0);
+	ck_assert_ptr_nonnull(password_acceptable("short"));
+	ck_assert_ptr_null(password_acceptable("长度足够的中文密码"));
+	ck_assert_ptr_nonnull(password_acceptable("\xff\xfe\xfd\xfc\xfb\xfa\xf9\xf8"));
+	ck_assert_int_eq(password_hash("correct horse", h), 0);
 	ck_assert(str_startswith(h, "$argon2id$"));
-	ck_assert(auth_verify("correct horse", h, &rehash));
-	ck_assert(!auth_verify("correct horsf", h, &rehash));
+	ck_assert(password_verify("correct horse", h, &rehash));
+	ck_assert(!password_verify("correct horsf", h, &rehash));
 }
 END_TEST
 
@@ -447,11 +449,23 @@ START_TEST(urls)
 	ck_assert_str_eq(cfg.cgi_base, "/cgi-bin");
 	ck_assert_str_eq(url_for(&a, "/orders/%s", "2026"),
 	    "/cgi-bin/order.fcgi/orders/2026");
-	ck_assert_str_eq(url_for(&a, "/orders/%s/act/cancel", "2026"),
-	    "/cgi-bin/action.fcgi/orders/2026/act/cancel");
+	ck_assert_str_eq(url_for(&a, "/admin/audit?agent=%s", "lead"),
+	    "/cgi-bin/audit.fcgi/admin/audit?agent=lead");
+	ck_assert_str_eq(url_for(&a, "/admin/agents/%d", 3),
+	    "/cgi-bin/admin.fcgi/admin/agents/3");
 	ck_assert_str_eq(url_for(&a, "/login"), "/cgi-bin/login.fcgi/login");
 	ck_assert_str_eq(url_for(&a, "/search?q=%s", "a"), "/cgi-bin/search.fcgi/search?q=a");
 	cfg.url_style = URL_PRETTY;
+	/* the mounts, as nginx matches them: exact paths, prefixes, longest */
+	ck_assert_str_eq(url_program("/queue"), "queue");
+	ck_assert_str_eq(url_program("/queue?sort=due"), "queue");
+	ck_assert_str_eq(url_program("/queue/bulk/claim"), "queue");
+	ck_assert_ptr_null(url_program("/queues"));
+	ck_assert_str_eq(url_program("/admin/audit.csv"), "audit");
+	ck_assert_str_eq(url_program("/admin/roles"), "admin");
+	ck_assert_ptr_null(url_program("/nowhere"));
+	ck_assert(url_mounted("health"));
+	ck_assert(!url_mounted("probe_order"));
 	ck_assert(url_local_path("/orders/1?x=2"));
 	ck_assert(!url_local_path("//evil.example/"));
 	ck_assert(!url_local_path("/\\evil.example/"));

@@ -1,0 +1,38 @@
+/* routes.c: the admin program — administration: agents, roles, API tokens, anomaly rules
+ *
+ * mount: = /admin
+ * mount: /admin/
+ *
+ * Its pages, one a file: agents.c: the list and a new agent; agent.c: one
+ * agent; roles.c; tokens.c; rules.c.
+ * Each page's URL, permission and parameters are in its file's header.
+ */
+#include "ui/app.h"
+#include "ui/auth.h"
+#include "admin.h"
+
+static const struct route routes[] = {
+	{ "GET", "/admin", PERM_ADMIN, page_home },
+	{ "GET", "/admin/agents", PERM_ADMIN, page_agents },
+	{ "POST", "/admin/agents", PERM_ADMIN, page_agent_new },
+	{ "GET", "/admin/agents/*", PERM_ADMIN, page_agent },
+	{ "POST", "/admin/agents/*", PERM_ADMIN, page_agent_edit },
+	{ "POST", "/admin/agents/*/disable", PERM_ADMIN, page_agent_disable },
+	{ "POST", "/admin/agents/*/enable", PERM_ADMIN, page_agent_enable },
+	{ "POST", "/admin/agents/*/password", PERM_ADMIN, page_agent_password },
+	{ "GET", "/admin/roles", PERM_ADMIN, page_roles },
+	{ "POST", "/admin/roles", PERM_ADMIN, page_role_new },
+	{ "POST", "/admin/roles/*", PERM_ADMIN, page_role_save },
+	{ "GET", "/admin/tokens", PERM_ADMIN, page_tokens },
+	{ "POST", "/admin/tokens", PERM_ADMIN, page_token_new },
+	{ "POST", "/admin/tokens/*/revoke", PERM_ADMIN, page_token_revoke },
+	{ "GET", "/admin/rules", PERM_MANAGE_RULES, page_rules },
+	{ "POST", "/admin/rules/*", PERM_MANAGE_RULES, page_rule_save },
+	{ NULL, NULL, 0, NULL },
+};
+
+int
+main(int argc, char **argv)
+{
+	return app_main(argc, argv, "admin", routes, NULL);
+}

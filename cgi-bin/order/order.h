@@ -1,0 +1,43 @@
+/* order.h: what the order program's files share
+ *
+ * Every tab of the order page shows the header (order.c) and then its
+ * own part: the overview (order.c) or one of the other tabs (tabs.c),
+ * each given the order as the header read it.  The benchmark's probe
+ * (tests/bench/probe_order.c) runs the same statements.
+ */
+#ifndef OM_ORDER_H
+#define OM_ORDER_H
+
+#include <json-c/json.h>
+
+#include "core/db.h"
+#include "core/req.h"
+#include "domain/actions.h"
+
+/* The order as the header and every tab need it. */
+struct order {
+	long long id, user_id, anomalies;
+	const char *no, *created_at, *warehouse;
+	struct order_state state;
+};
+
+/* order.c */
+/* order_money: column col of res (fen) as yuan under key. */
+void order_money(struct req *r, json_object *o, const char *key,
+    const struct db_res *res, unsigned col);
+
+/* tabs.c: each tab's part of the model, under its own key (items_tab,
+ * payments_tab ...); DB_OK or a db error. */
+int tab_items(struct req *r, json_object *m, const struct order *o);
+int tab_payments(struct req *r, json_object *m, const struct order *o);
+int tab_shipments(struct req *r, json_object *m, const struct order *o);
+int tab_inventory(struct req *r, json_object *m, const struct order *o);
+int tab_coupons(struct req *r, json_object *m, const struct order *o);
+int tab_activity(struct req *r, json_object *m, const struct order *o);
+int tab_history(struct req *r, json_object *m, const struct order *o);
+
+/* The handlers (routes.c). */
+void page_order(struct req *r);
+void page_reveal(struct req *r);
+
+#endif

@@ -1,0 +1,23 @@
+/* routes.c: the order program — the unified order view
+ *
+ * mount: /orders/
+ *
+ * Its pages, one a file: order.c: the header, the overview and the
+ * timeline; tabs.c: the other tabs.
+ * Each page's URL, permission and parameters are in its file's header.
+ */
+#include "ui/app.h"
+#include "ui/auth.h"
+#include "order.h"
+
+static const struct route routes[] = {
+	{ "GET", "/orders/*", PERM_VIEW_ORDERS, page_order },
+	{ "POST", "/orders/*/reveal", PERM_VIEW_ORDERS | PERM_VIEW_PII, page_reveal },
+	{ NULL, NULL, 0, NULL },
+};
+
+int
+main(int argc, char **argv)
+{
+	return app_main(argc, argv, "order", routes, NULL);
+}

@@ -1,0 +1,349 @@
+/* case.c: one case
+ *
+ * GET  /cases/{id}                   (view_orders) the case, its playbook
+ *   and the actions valid for its order now, the order, notes and history
+ * POST /cases/{id}/{claim,wait,resume,resolve,dismiss,note}  (view_orders)
+ * POST /cases/{id}/assign            (approve)
+ *   reason    dismiss (required), resolve, note (required)
+ *   to        assign: the agent's id
+ *
+ * Every change goes through case_act (lib/domain/cases.c): the change, its
+ * case event and its audit row, in one transaction.
+ */
+#include <string.h>
+
+#include "core/model.h"
+#include "core/resp.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "core/util.h"
+#include "domain/actions.h"
+#include "domain/cases.h"
+#include "ui/auth.h"
+#include "ui/page.h"
+#include "ui/views.h"
+#include "queue.h"
+
+/* One case, its assignee, silence and incident. */
+static struct db_stmt q_case = DB_STMT(DB_CONSOLE,
+	"SELECT c.id, c.kind, c.order_id, c.order_no, c.state, c.severity, c.amount,"
+	" c.since, c.facts, c.opened_at, c.acknowledged_at, c.ack_due_at,"
+	" c.resolve_due_at, c.escalated_at, c.waiting_since, c.resolved_at,"
+	" c.resolution, c.reopened, c.group_label, c.incident_id, a.login,"
+	" a.display_name, c.assignee_id, s.id, s.reason, s.ends_at, r.login,"
+	" TIMESTAMPDIFF(MINUTE, NOW(), c.resolve_due_at),"
+	" TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at),"
+	" c.state = 'open' AND c.ack_due_at < NOW()"
+	" FROM cases c LEFT JOIN agents a ON a.id = c.assignee_id"
+	" LEFT JOIN silences s ON s.id = c.silence_id"
+	" LEFT JOIN agents r ON r.id = c.resolved_by WHERE c.id = ?");
+enum { C_ID, C_KIND, C_ORDER_ID, C_NO, C_STATE, C_SEVERITY, C_AMOUNT, C_SINCE,
+	C_FACTS, C_OPENED, C_ACKED, C_ACK_DUE, C_DUE, C_ESCALATED, C_WAITING,
+	C_RESOLVED, C_RESOLUTION, C_REOPENED, C_GROUP, C_INCIDENT, C_LOGIN,
+	C_NAME, C_ASSIGNEE, C_SILENCE, C_SILENCE_REASON, C_SILENCE_ENDS,
+	C_RESOLVER, C_DUE_MIN, C_LEFT_MIN, C_ACK_LATE };
+static struct db_stmt q_history = DB_STMT(DB_CONSOLE,
+	"(SELECT e.at, e.actor_type, a.login, e.kind, e.detail, e.id FROM case_events e"
+	" LEFT JOIN agents a ON a.id = e.agent_id WHERE e.case_id = ?"
+	" ORDER BY e.at DESC, e.id DESC LIMIT 200)"
+	" UNION ALL (SELECT opened_at, 'rule', NULL, 'opened', facts, 0 FROM cases WHERE id = ?)"
+	" ORDER BY 1 DESC, 6 DESC");
+static struct db_stmt q_siblings = DB_STMT(DB_CONSOLE,
+	"SELECT id, kind, state FROM cases FORCE INDEX (ix_cases_order)"
+	" WHERE order_id = ? AND live = 1 AND id <> ?");
+/* The order, as the case page shows it. */
+static struct db_stmt q_order = DB_STMT(DB_REPLICA,
+	"SELECT o.status, o.pay_amount, o.paid_amount, o.refunded_amount, o.created_at,"
+	" o.paid_at, o.shipped_at, o.receiver_name, o.receiver_phone, o.province,"
+	" o.city, o.district, o.warehouse, u.name,"
+	" (SELECT GROUP_CONCAT(product_name, ' ×', qty ORDER BY id SEPARATOR '、')"
+	"  FROM order_items WHERE order_id = o.id),"
+	" (SELECT CONCAT(carrier, ' ', tracking_no) FROM shipments"
+	"  WHERE order_id = o.id ORDER BY id DESC LIMIT 1)"
+	" FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE o.id = ?");
+
+/* order_panel: the order as the case needs it, and the actions valid for
+ * it now; 1 when the replica has no such order (yet). */
+static int
+order_panel(struct req *r, json_object *m, long long order_id, const char *no)
+{
+	struct arena *a = &r->arena;
+	json_object *o = m_add(m, "order", m_obj());
+	struct order_state st;
+	struct db_res res;
+	int rc = DB_ONE(a, &q_order, &res, DB_INT(order_id));
+
+	m_str(o, "order_no", no);
+	m_str(o, "url", url_for(a, "/orders/%s", no));
+	if (rc != DB_OK) {
+		db_done(&res);
+		m_bool(m, "order_missing", rc == DB_NOROW);
+		m_add(m, "actions", m_arr());
+		return rc;
+	}
+	st.status = arena_strdup(a, db_str(&res, 0));
+	st.pay_amount = db_int(&res, 1);
+	st.paid_amount = db_int(&res, 2);
+	st.refunded_amount = db_int(&res, 3);
+	m_label(o, "status", label_of(order_statuses, st.status));
+	m_str(o, "pay_amount", yuan(a, st.pay_amount));
+	m_str(o, "paid_amount", yuan(a, st.paid_amount));
+	m_str(o, "refunded_amount", yuan(a, st.refunded_amount));
+	m_str(o, "created_at", db_str(&res, 4));
+	m_str(o, "paid_at", db_str(&res, 5));
+	m_str(o, "shipped_at", db_str(&res, 6));
+	m_str(o, "receiver", db_str(&res, 7));
+	m_str(o, "phone", mask_phone(a, db_str(&res, 8)));
+	m_str(o, "region", arena_printf(a, "%s %s %s", db_str(&res, 9), db_str(&res, 10),
+	    db_str(&res, 11)));
+	m_str(o, "warehouse", db_str(&res, 12));
+	m_str(o, "customer", db_str(&res, 13));
+	m_str(o, "items", db_str(&res, 14));
+	m_opt(o, "parcel", "has_parcel", db_str(&res, 15));
+	db_done(&res);
+	m_add(m, "actions", actions_model(r, &st));
+	return DB_OK;
+}
+
+/* buttons: the state changes the case allows now. */
+static void
+buttons(struct req *r, json_object *m, long long id, const char *state, int mine)
+{
+	static const struct { const char *action, *when; } rules[] = {
+		{ "claim", "open acknowledged waiting" },
+		{ "wait", "open acknowledged" },
+		{ "resume", "waiting" },
+	};
+	json_object *arr = m_add(m, "buttons", m_arr());
+	size_t i;
+
+	for (i = 0; i < NELEM(rules); i++) {
+		json_object *o;
+
+		if (!strstr(rules[i].when, state) ||
+		    (strcmp(rules[i].action, "claim") == 0 && mine))
+			continue;
+		o = m_push(arr, m_obj());
+		m_str(o, "action", rules[i].action);
+		m_str(o, "label", strcmp(rules[i].action, "claim") == 0 &&
+		    strcmp(state, "open") != 0 ? "改由我处理" :
+		    label_of(case_actions, rules[i].action)->label);
+		m_str(o, "url", url_for(&r->arena, "/cases/%lld/%s", id, rules[i].action));
+	}
+}
+
+/* history: the case's events, newest first, and the order's other live
+ * cases. */
+static int
+history(struct req *r, json_object *m, long long id, long long order_id)
+{
+	struct arena *a = &r->arena;
+	json_object *arr = m_add(m, "history", m_arr());
+	struct db_res res;
+	int rc;
+
+	if ((rc = DB_EXEC(a, &q_history, &res, DB_INT(id), DB_INT(id))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&res)) > 0) {
+		json_object *o = m_push(arr, m_obj());
+		const char *kind = db_str(&res, 3);
+
+		m_str(o, "at", db_str(&res, 0));
+		m_label(o, "actor", label_of(actor_types, db_str(&res, 1)));
+		m_str(o, "who", db_null(&res, 2) ? label_of(actor_types,
+		    db_str(&res, 1))->label : db_str(&res, 2));
+		m_str(o, "what", label_of(case_event_kinds, kind)->label);
+		m_bool(o, "note", strcmp(kind, "note") == 0);
+		m_opt(o, "detail", "has_detail", db_str(&res, 4));
+	}
+	if (rc < 0 || (rc = db_done(&res)) != DB_OK)
+		return rc;
+	arr = m_add(m, "siblings", m_arr());
+	if ((rc = DB_EXEC(a, &q_siblings, &res, DB_INT(order_id), DB_INT(id))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&res)) > 0) {
+		json_object *o = m_push(arr, m_obj());
+
+		m_str(o, "url", url_for(a, "/cases/%s", db_str(&res, 0)));
+		m_str(o, "kind_label", anomaly_label(db_str(&res, 1)));
+		m_label(o, "state", label_of(case_states, db_str(&res, 2)));
+	}
+	if (rc < 0 || (rc = db_done(&res)) != DB_OK)
+		return rc;
+	m_bool(m, "has_siblings", json_object_array_length(arr) > 0);
+	return DB_OK;
+}
+
+/* show_case: the case page, with the field messages the request has
+ * (400) and the reason as typed. */
+static void
+show_case(struct req *r, long long id, const char *reason)
+{
+	struct arena *a = &r->arena;
+	json_object *m, *c, *arr;
+	const struct anomaly_kind *k;
+	struct db_res res;
+	const char *state, *p, *nl, *no;
+	long long order_id;
+	int rc, live, overdue;
+
+	rc = DB_ONE(a, &q_case, &res, DB_INT(id));
+	if (rc != DB_OK) {
+		db_done(&res);
+		if (rc == DB_NOROW)
+			page_error(r, 404, "没有这个异常单", "异常单 %lld 不存在。", id);
+		else
+			page_db_error(r, rc);
+		return;
+	}
+	k = anomaly_kind(db_str(&res, C_KIND));
+	state = arena_strdup(a, db_str(&res, C_STATE));
+	live = case_live(state);
+	order_id = db_int(&res, C_ORDER_ID);
+	m = page_model(r, arena_printf(a, "异常单 %lld · %s", id, k ? k->label : ""), "queue");
+	c = m_add(m, "case", m_obj());
+	m_int(c, "id", id);
+	m_str(c, "kind", db_str(&res, C_KIND));
+	m_str(c, "kind_label", anomaly_label(db_str(&res, C_KIND)));
+	m_label(c, "state", label_of(case_states, state));
+	m_label(c, "severity", label_of(severities, db_str(&res, C_SEVERITY)));
+	m_str(c, "amount", yuan(a, db_int(&res, C_AMOUNT)));
+	m_str(c, "since", db_str(&res, C_SINCE));
+	m_str(c, "facts", db_str(&res, C_FACTS));
+	m_str(c, "opened_at", db_str(&res, C_OPENED));
+	m_str(c, "acknowledged_at", db_str(&res, C_ACKED));
+	m_str(c, "ack_due_at", db_str(&res, C_ACK_DUE));
+	m_str(c, "resolve_due_at", db_str(&res, C_DUE));
+	m_bool(c, "ack_late", db_int(&res, C_ACK_LATE) != 0);
+	m_opt(c, "escalated_at", "escalated", db_str(&res, C_ESCALATED));
+	m_opt(c, "waiting_since", "waiting", db_str(&res, C_WAITING));
+	m_int(c, "reopened", db_int(&res, C_REOPENED));
+	m_bool(c, "was_reopened", db_int(&res, C_REOPENED) > 0);
+	m_bool(c, "live", live);
+	if (live) {
+		m_str(c, "due", case_due(a, state, db_int(&res, C_DUE_MIN), db_int(&res, C_LEFT_MIN),
+		    &overdue));
+		m_bool(c, "overdue", overdue);
+	} else {
+		m_str(c, "resolved_at", db_str(&res, C_RESOLVED));
+		m_str(c, "resolution", db_str(&res, C_RESOLUTION));
+		m_str(c, "resolved_by", db_null(&res, C_RESOLVER) ? "系统" :
+		    db_str(&res, C_RESOLVER));
+		m_bool(c, "closed", 1);
+	}
+	m_opt(c, "assignee", "has_assignee", db_str(&res, C_NAME));
+	m_bool(c, "no_assignee", db_null(&res, C_ASSIGNEE));
+	m_str(c, "assignee_login", db_str(&res, C_LOGIN));
+	m_opt(c, "group_label", "has_group", db_str(&res, C_GROUP));
+	if (!db_null(&res, C_INCIDENT)) {
+		m_str(c, "incident_url", url_for(a, "/incidents/%lld", db_int(&res, C_INCIDENT)));
+		m_bool(c, "in_incident", 1);
+	}
+	if (!db_null(&res, C_SILENCE)) {
+		json_object *s = m_add(c, "silence", m_obj());
+
+		m_str(s, "reason", db_str(&res, C_SILENCE_REASON));
+		m_str(s, "ends_at", db_str(&res, C_SILENCE_ENDS));
+	}
+	if (live)
+		buttons(r, m, id, state, db_int(&res, C_ASSIGNEE) == r->sess->agent_id &&
+		    !db_null(&res, C_ASSIGNEE));
+	m_bool(m, "can_close", live);
+	m_str(m, "u_resolve", url_for(a, "/cases/%lld/resolve", id));
+	m_str(m, "u_dismiss", url_for(a, "/cases/%lld/dismiss", id));
+	m_str(m, "u_note", url_for(a, "/cases/%lld/note", id));
+	m_str(m, "u_assign", url_for(a, "/cases/%lld/assign", id));
+	m_str(m, "reason", reason ? reason : "");
+	no = arena_strdup(a, db_str(&res, C_NO));
+	db_done(&res);
+
+	arr = m_add(m, "playbook", m_arr());
+	for (p = k ? k->playbook : ""; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		m_push(arr, json_object_new_string_len(p, (int)(nl - p)));
+	}
+	if (((rc = order_panel(r, m, order_id, no)) != DB_OK && rc != DB_NOROW) ||
+	    (rc = history(r, m, id, order_id)) != DB_OK ||
+	    (rc = agent_choices(r, m, 0)) != DB_OK) {
+		page_db_error(r, rc);
+		return;
+	}
+	if (page_erred(r))
+		page_bad_input(r, "case");
+	else
+		page_show(r, 200, "case");
+}
+
+void
+page_case(struct req *r)
+{
+	long long id = page_id(r, 0);
+
+	if (id == 0) {
+		page_error(r, 404, "没有这个异常单", "%s", "异常单编号不正确。");
+		return;
+	}
+	show_case(r, id, NULL);
+}
+
+void
+page_case_act(struct req *r)
+{
+	const char *action = strrchr(r->path, '/') + 1, *text = NULL;
+	json_object *errs = page_errs(r), *m;
+	long long id = page_id(r, 0), to = 0;
+	int rc;
+
+	if (id == 0 || !case_action_known(action)) {
+		page_error(r, 404, "没有这个异常单", "%s", "异常单编号或操作不正确。");
+		return;
+	}
+	rc = req_str(r, "reason", REASON_MAX, &text);
+	if (rc == REQ_BAD)
+		m_str(errs, "reason", "最多 255 个字。At most 255 characters.");
+	else if (rc == REQ_MISSING && (strcmp(action, "dismiss") == 0 ||
+	    strcmp(action, "note") == 0))
+		m_str(errs, "reason", strcmp(action, "note") == 0 ? "备注不能为空。" :
+		    "忽略异常单需要写明原因。A reason is required.");
+	if (rc != REQ_OK)
+		text = NULL;
+	if (strcmp(action, "assign") == 0 &&
+	    req_int(r, "to", 1, 999999999999LL, &to) != REQ_OK)
+		m_str(errs, "to", "请选择要指派的客服。Choose an agent.");
+	if (strcmp(action, "silence") == 0)
+		m_str(errs, "action", "请在异常队列中批量静默。");
+	if (page_erred(r)) {
+		show_case(r, id, text);
+		return;
+	}
+	if ((rc = db_begin(DB_CONSOLE)) == DB_OK &&
+	    (rc = case_act(&r->arena, auth_actor(r), id, action, to,
+	    strcmp(action, "resolve") == 0 && !text ? "已处理" : text)) == DB_OK)
+		rc = db_commit(DB_CONSOLE);
+	if (rc != DB_OK) {
+		db_rollback(DB_CONSOLE);
+		if (rc == AGENT_MISSING) {	/* the case is there: the form again */
+			m_str(errs, "to", "这个客服不存在或已停用。No such agent.");
+			show_case(r, id, text);
+		} else if (rc == CASE_MISSING)
+			page_error(r, 404, "没有这个异常单", "异常单 %lld 不存在。", id);
+		else if (rc == CASE_CHANGED)
+			page_error(r, 409, "异常单状态已变化",
+			    "异常单 %lld 的状态已经变了，不能再%s。请刷新后再看。", id,
+			    label_of(case_actions, action)->label);
+		else
+			page_refused(r, rc);
+		return;
+	}
+	if (r->json) {
+		m = m_obj();
+		m_int(m, "id", id);
+		m_str(m, "action", action);
+		m_str(m, "outcome", "done");
+		resp_json(r, 200, m);
+		return;
+	}
+	resp_redirect(r, url_for(&r->arena, "/cases/%lld", id));
+}

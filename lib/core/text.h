@@ -1,0 +1,24 @@
+/* text.h: amounts and personal data as people read them
+ *
+ * Money is kept in fen (integers) everywhere; these make the text pages,
+ * case facts and timeline lines show.  Masks keep personal data off pages
+ * for agents who may not see it.
+ */
+#ifndef OM_TEXT_H
+#define OM_TEXT_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+
+/* yuan: amount in fen as "1,234.56" (negative: "-1,234.56"). */
+char *yuan(struct arena *a, long long fen);
+/* yuan_plain: amount in fen as "1234.56", for JSON and form values. */
+char *yuan_plain(struct arena *a, long long fen);
+/* mask_phone: "138****5678"; anything that is not 7+ digits is masked
+ * whole. */
+char *mask_phone(struct arena *a, const char *phone);
+/* mask_tail: the first keep characters and "***". */
+char *mask_tail(struct arena *a, const char *s, size_t keep);
+
+#endif

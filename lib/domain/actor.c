@@ -1,0 +1,55 @@
+/* actor.c: who acts, and what a refusal means (see actor.h) */
+#include "core/util.h"
+#include "domain/actor.h"
+
+static const char *const codes[] = {
+	[ACTOR_VISITOR] = "visitor",
+	[ACTOR_AGENT] = "agent",
+	[ACTOR_RULE] = "rule",
+	[ACTOR_SCANNER] = "system",
+	[ACTOR_ROBOT] = "robot",
+	[ACTOR_CLI] = "cli",
+};
+
+static const char *const whys[DOM_RC_N] = {
+	[DOM_OK] = "",
+	[CASE_CHANGED] = "异常单的状态已经变了，请刷新后再看。",
+	[CASE_MISSING] = "异常单不存在。",
+	[AGENT_MISSING] = "这个客服不存在或已停用。",
+	[AGENT_EXISTS] = "这个账号已经存在。",
+	[AGENT_SELF] = "不能对自己的账号这样做。",
+	[NOT_A_PERSON] = "服务账号不是人，不能这样做。",
+	[LAST_ADMIN] = "不能这样做：控制台将没有启用中的管理员。请先让另一位同事成为管理员。",
+	[ROLE_MISSING] = "没有这个角色。",
+	[ROLE_EXISTS] = "这个角色已经存在。",
+	[ROLE_KEEPS_ADMIN] = "「管理员」角色必须保留「系统管理」权限。",
+	[SESSION_MISSING] = "没有这个会话。",
+	[TOKEN_MISSING] = "没有这个有效的令牌。",
+	[SILENCE_MISSING] = "静默规则不存在或已经结束。",
+	[RULE_MISSING] = "没有这种异常。",
+	[SIGNIN_FAILED] = "账号或密码不正确。",
+	[SIGNIN_WAIT] = "尝试次数过多，请稍后再试。",
+};
+
+struct actor
+actor_make(enum actor_type type, const char *name)
+{
+	struct actor a = { .type = type, .name = name ? name : codes[type],
+	    .request_id = "", .addr = "" };
+
+	return a;
+}
+
+const char *
+actor_code(const struct actor *who)
+{
+	return codes[who->type];
+}
+
+const char *
+dom_why(int rc)
+{
+	if (rc > 0 && rc < DOM_RC_N)
+		return whys[rc];
+	return "操作没有完成。";
+}

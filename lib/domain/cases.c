@@ -1,0 +1,183 @@
+/* cases.c: anomaly cases — their states and every change of one (see
+ * cases.h) */
+#include <string.h>
+
+#include "core/db.h"
+#include "domain/audit.h"
+#include "domain/cases.h"
+
+const struct label case_states[] = {
+	{ "open", "待处理", "red" },
+	{ "acknowledged", "处理中", "blue" },
+	{ "waiting", "等待中", "amber" },
+	{ "resolved", "已解决", "green" },
+	{ "auto_resolved", "自动解决", "teal" },
+	{ "dismissed", "已忽略", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label severities[] = {
+	{ "1", "低", "gray" },
+	{ "2", "中", "amber" },
+	{ "3", "高", "orange" },
+	{ "4", "紧急", "red" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label case_actions[] = {
+	{ "claim", "认领", "blue" },
+	{ "assign", "指派", "blue" },
+	{ "wait", "转为等待", "amber" },
+	{ "resume", "恢复处理", "blue" },
+	{ "resolve", "解决", "green" },
+	{ "dismiss", "忽略", "gray" },
+	{ "note", "备注", "gray" },
+	{ "silence", "静默", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label case_event_kinds[] = {
+	{ "opened", "发现异常", "red" },
+	{ "updated", "异常情况有变化", "gray" },
+	{ "acknowledged", "认领了异常单", "gray" },
+	{ "assigned", "指派了异常单", "gray" },
+	{ "waiting", "异常单转为等待", "gray" },
+	{ "resumed", "异常单恢复处理", "gray" },
+	{ "resolved", "解决了异常单", "gray" },
+	{ "auto_resolved", "异常已自动解决", "gray" },
+	{ "dismissed", "忽略了异常单", "gray" },
+	{ "reopened", "异常重新出现，已重新打开", "gray" },
+	{ "escalated", "异常单超时升级", "gray" },
+	{ "note", "备注", "gray" },
+	{ "silenced", "异常单被静默", "gray" },
+	{ "unsilenced", "异常单解除静默", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+static struct db_stmt q_lock = DB_STMT(DB_CONSOLE,
+	"SELECT state, order_id, order_no FROM cases WHERE id = ? FOR UPDATE");
+static struct db_stmt q_claim = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = IF(state = 'open', 'acknowledged', state),"
+	" assignee_id = ?, acknowledged_at = COALESCE(acknowledged_at, NOW()),"
+	" updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_wait = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = 'waiting', waiting_since = NOW(),"
+	" acknowledged_at = COALESCE(acknowledged_at, NOW()), updated_at = NOW() WHERE id = ?");
+/* the SLA clock stood still while waiting: the resolve target moves on */
+static struct db_stmt q_resume = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = 'acknowledged', resolve_due_at = resolve_due_at"
+	" + INTERVAL TIMESTAMPDIFF(SECOND, waiting_since, NOW()) SECOND,"
+	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+/* closed while waiting: the clock stood still until now, as on resume
+ * (assignments run left to right: resolve_due_at reads waiting_since
+ * before it is cleared) */
+static struct db_stmt q_close = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET state = ?, resolved_at = NOW(), resolved_by = ?, resolution = ?,"
+	" resolve_due_at = resolve_due_at + INTERVAL"
+	" COALESCE(TIMESTAMPDIFF(SECOND, waiting_since, NOW()), 0) SECOND,"
+	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_silence = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET silence_id = ?, updated_at = NOW() WHERE id = ?");
+static struct db_stmt q_person = DB_STMT(DB_CONSOLE,
+	"SELECT login FROM agents WHERE id = ? AND disabled_at IS NULL AND service = 0");
+static struct db_stmt q_event = DB_STMT(DB_CONSOLE,
+	"INSERT INTO case_events (case_id, order_id, at, actor_type, agent_id, actor,"
+	" kind, detail) VALUES (?, ?, NOW(), ?, ?, ?, ?, ?)");
+
+int
+case_live(const char *state)
+{
+	return strcmp(state, "open") == 0 || strcmp(state, "acknowledged") == 0 ||
+	    strcmp(state, "waiting") == 0;
+}
+
+int
+case_action_known(const char *action)
+{
+	return label_known(case_actions, action);
+}
+
+/* person: the login of the enabled person `id`; AGENT_MISSING when there
+ * is none. */
+static int
+person(struct arena *a, long long id, const char **login)
+{
+	struct db_res res;
+	int rc = DB_ONE(a, &q_person, &res, DB_INT(id));
+
+	if (rc == DB_OK)
+		*login = arena_strdup(a, db_str(&res, 0));
+	db_done(&res);
+	return rc == DB_NOROW ? AGENT_MISSING : rc;
+}
+
+int
+case_act(struct arena *a, const struct actor *who, long long id, const char *action,
+    long long to, const char *text)
+{
+	struct db_res res;
+	const char *state, *no, *detail = text ? text : "", *kind, *login;
+	long long order_id;
+	int live, rc;
+
+	rc = DB_ONE(a, &q_lock, &res, DB_INT(id));
+	if (rc != DB_OK) {
+		db_done(&res);
+		return rc == DB_NOROW ? CASE_MISSING : rc;
+	}
+	state = arena_strdup(a, db_str(&res, 0));
+	order_id = db_int(&res, 1);
+	no = arena_strdup(a, db_str(&res, 2));
+	db_done(&res);
+	live = case_live(state);
+
+	if (strcmp(action, "claim") == 0 || strcmp(action, "assign") == 0) {
+		int claim = strcmp(action, "claim") == 0;
+
+		if (claim && who->type != ACTOR_AGENT)
+			return NOT_A_PERSON;
+		if (!live)
+			return CASE_CHANGED;
+		if (claim)
+			to = who->agent_id;
+		if ((rc = person(a, to, &login)) != DB_OK)
+			return claim && rc == AGENT_MISSING ? NOT_A_PERSON : rc;
+		if (!claim)
+			detail = arena_printf(a, "指派给 %s", login);
+		kind = claim ? "acknowledged" : "assigned";
+		rc = DB_EXEC(a, &q_claim, NULL, DB_INT(to), DB_INT(id));
+	} else if (strcmp(action, "wait") == 0) {
+		if (strcmp(state, "open") != 0 && strcmp(state, "acknowledged") != 0)
+			return CASE_CHANGED;
+		kind = "waiting";
+		rc = DB_EXEC(a, &q_wait, NULL, DB_INT(id));
+	} else if (strcmp(action, "resume") == 0) {
+		if (strcmp(state, "waiting") != 0)
+			return CASE_CHANGED;
+		kind = "resumed";
+		rc = DB_EXEC(a, &q_resume, NULL, DB_INT(id));
+	} else if (strcmp(action, "resolve") == 0 || strcmp(action, "dismiss") == 0) {
+		if (!live)
+			return CASE_CHANGED;
+		kind = strcmp(action, "resolve") == 0 ? "resolved" : "dismissed";
+		/* resolved_by names a person; a rule or the robot is in the event */
+		rc = DB_EXEC(a, &q_close, NULL, DB_STR(kind),
+		    who->agent_id ? DB_INT(who->agent_id) : DB_NULL, DB_STR(detail),
+		    DB_INT(id));
+	} else if (strcmp(action, "silence") == 0) {
+		if (!live)
+			return CASE_CHANGED;
+		kind = "silenced";
+		rc = DB_EXEC(a, &q_silence, NULL, DB_INT(to), DB_INT(id));
+	} else if (strcmp(action, "note") == 0) {
+		kind = "note";
+		rc = DB_OK;
+	} else
+		return CASE_CHANGED;
+	if (rc != DB_OK ||
+	    (rc = DB_EXEC(a, &q_event, NULL, DB_INT(id), DB_INT(order_id), ACTOR_ARGS(who),
+	    DB_STR(kind), DB_STR(detail))) != DB_OK)
+		return rc;
+	return audit(a, who, arena_printf(a, "case_%s", action), no,
+	    arena_printf(a, "case %lld", id), *detail ? detail : NULL);
+}

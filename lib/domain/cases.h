@@ -1,0 +1,62 @@
+/* cases.h: anomaly cases — their states and every change of one
+ *
+ * A case is one kind of trouble on one order (at most one live case per
+ * kind and order).  It is open, acknowledged (claimed) or waiting (on the
+ * customer or a call; the SLA clock pauses), then resolved, auto-resolved
+ * (its condition cleared) or dismissed.
+ *
+ * Every change of a case is made here, with its case_events row naming
+ * the actor, in the caller's console transaction: one case at a time
+ * through case_act (pages, bulk actions, rules, the robot, mendctl), many
+ * at once through the set-based functions of casebatch.h (the scanner's
+ * passes) and silences.h.  case_act writes an audit row too.
+ */
+#ifndef OM_CASES_H
+#define OM_CASES_H
+
+#include "core/arena.h"
+#include "domain/actor.h"
+#include "domain/shop.h"
+
+/* case_act: one change of one case by who:
+ *   claim    the case becomes who's (who must be a person: NOT_A_PERSON)
+ *   assign   to agent `to` (AGENT_MISSING when there is no such person)
+ *   wait, resume   the SLA clock stops, and goes on
+ *   resolve, dismiss   closed, text the resolution or reason
+ *   note     text
+ *   silence  under silence `to`, text its reason
+ * DOM_OK; CASE_CHANGED when the case's state does not allow it (it
+ * changed meanwhile); CASE_MISSING; or a db error. */
+int case_act(struct arena *a, const struct actor *who, long long case_id,
+    const char *action, long long to, const char *text);
+/* case_live: 1 for open, acknowledged and waiting (the states in the
+ * queue). */
+int case_live(const char *state);
+/* case_action_known: 1 for the actions above. */
+int case_action_known(const char *action);
+
+extern const struct label case_states[];
+extern const struct label case_actions[];
+extern const struct label severities[];
+/* What a case_events row's kind says, for the timeline and the case page. */
+extern const struct label case_event_kinds[];
+
+/* The silence a live case falls under, as an SQL condition on cases c and
+ * silences s (for the scanner and for a new silence): one with matchers,
+ * not one an agent put on chosen cases (cases_only). */
+#define SILENCE_MATCH \
+	"s.ends_at > NOW() AND s.ended_at IS NULL AND s.cases_only = 0" \
+	" AND (s.kind IS NULL OR s.kind = c.kind)" \
+	" AND (s.carrier IS NULL OR s.carrier = c.carrier)" \
+	" AND (s.sku IS NULL OR s.sku = c.sku)" \
+	" AND (s.warehouse IS NULL OR s.warehouse = c.warehouse)" \
+	" AND (s.user_id IS NULL OR s.user_id = c.user_id)" \
+	" AND (s.order_no IS NULL OR s.order_no = c.order_no)"
+
+/* The actor of a case event or audit row, as the three statement
+ * arguments (actor_type, agent_id, actor) every write of events takes. */
+#define ACTOR_ARGS(who) DB_STR(actor_code(who)), \
+	(who)->agent_id ? DB_INT((who)->agent_id) : DB_NULL, \
+	(who)->type == ACTOR_AGENT ? DB_STR("") : DB_STR((who)->name)
+
+#endif

@@ -1,0 +1,334 @@
+/* app.c: start-up and the accept loop (see app.h)
+ *
+ * This file and resp.c are the only code that touches the client's
+ * connection: the FastCGI and CGI transports live here.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "core/cfg.h"
+#include "core/db.h"
+#include "core/resp.h"
+#include "core/tmpl.h"
+#include "core/url.h"
+#include "core/util.h"
+#include "domain/audit.h"
+#include "ui/app.h"
+#include "ui/auth.h"
+#include "ui/page.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t stopping;
+
+/* --- transports ------------------------------------------------------ */
+
+static const char *
+fcgi_getenv(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static int
+fcgi_read(void *ctx, char *buf, int n)
+{
+	return FCGX_GetStr(buf, n, ((FCGX_Request *)ctx)->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, int n)
+{
+	return FCGX_PutStr(buf, n, ((FCGX_Request *)ctx)->out);
+}
+
+static const char *
+cgi_getenv(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static int
+cgi_read(void *ctx, char *buf, int n)
+{
+	(void)ctx;
+	return (int)fread(buf, 1, (size_t)n, stdin);
+}
+
+static int
+cgi_write(void *ctx, const char *buf, int n)
+{
+	(void)ctx;
+	return (int)fwrite(buf, 1, (size_t)n, stdout);
+}
+
+/* --- dispatch -------------------------------------------------------- */
+
+/* match: pattern against path, capturing the '*' segments. */
+static int
+match(struct req *r, const char *pat, const char *path)
+{
+	r->nseg = 0;
+	while (*pat) {
+		if (*pat == '*') {
+			const char *start = path;
+
+			while (*path && *path != '/')
+				path++;
+			if (path == start || r->nseg == REQ_MAX_SEGS)
+				return 0;
+			r->seg[r->nseg++] = arena_strndup(&r->arena, start,
+			    (size_t)(path - start));
+			pat++;
+		} else if (*pat++ != *path++)
+			return 0;
+	}
+	/* one trailing slash is forgiven */
+	return *path == '\0' || (path[0] == '/' && path[1] == '\0');
+}
+
+static void
+to_login(struct req *r)
+{
+	const char *next = r->path;
+
+	if (r->json || strcmp(r->method, "GET") != 0) {
+		resp_header(r, "WWW-Authenticate", "Bearer realm=\"ordermend\"");
+		page_error(r, 401, "需要登录", "请先登录。Sign in first.");
+		return;
+	}
+	if (r->query[0])
+		next = arena_printf(&r->arena, "%s?%s", r->path, r->query);
+	resp_redirect(r, url_for(&r->arena, "/login?next=%s", next));
+}
+
+static void
+dispatch(struct req *r, const struct route *routes)
+{
+	const struct route *rt, *found = NULL;
+	const char *method = r->head ? "GET" : r->method;
+	int path_ok = 0, rc;
+
+	for (rt = routes; rt->method; rt++)
+		if (match(r, rt->pattern, r->path)) {
+			path_ok = 1;
+			if (strcmp(rt->method, method) == 0) {
+				found = rt;
+				break;
+			}
+		}
+	if (found == NULL) {
+		if (path_ok) {
+			struct buf allow = { 0 };
+
+			for (rt = routes; rt->method; rt++)
+				if (match(r, rt->pattern, r->path) &&
+				    !strstr(allow.p ? allow.p : "", rt->method))
+					buf_printf(&allow, "%s%s",
+					    allow.len ? ", " : "", rt->method);
+			resp_header(r, "Allow", "%s", allow.p);
+			buf_free(&allow);
+			page_error(r, 405, "方法不允许", "This address does not accept %s.",
+			    r->method);
+		} else
+			page_error(r, 404, "页面不存在", "There is no page at this address.");
+		return;
+	}
+	match(r, found->pattern, r->path);	/* recapture the segments */
+
+	if ((rc = auth_load(r)) != DB_OK) {
+		page_db_error(r, rc);
+		return;
+	}
+	if (found->perm != AUTH_PUBLIC && r->sess == NULL) {
+		to_login(r);
+		return;
+	}
+	if (!auth_can(r, found->perm)) {
+		audit(&r->arena, auth_actor(r), "permission_denied", NULL, r->path, r->method);
+		rlog(r, LOG_WARN, "forbidden", "login=%s path=%s", r->sess->login,
+		    r->path);
+		page_error(r, 403, "没有权限", "Your role does not allow this.");
+		return;
+	}
+	if (r->sess && r->sess->must_change_password &&
+	    strcmp(r->path, "/account/password") != 0 && strcmp(r->path, "/logout") != 0) {
+		/* a password an admin set must be replaced before anything else */
+		if (!r->json && strcmp(method, "GET") == 0)
+			resp_redirect(r, url_for(&r->arena, "/account/password"));
+		else
+			page_error(r, 403, "请先修改密码",
+			    "Your password was reset: change it at /account/password first.");
+		return;
+	}
+	auth_csrf(r);
+	/* a script with an API token needs no CSRF token: no browser sends
+	 * an Authorization header on its own */
+	if (strcmp(r->method, "POST") == 0 && !(r->sess && r->sess->token_id) &&
+	    !auth_csrf_ok(r)) {
+		audit(&r->arena, auth_actor(r), "csrf_refused", NULL, r->path, r->err);
+		rlog(r, LOG_WARN, "csrf_refused", "path=%s why=%s", r->path, r->err);
+		page_error(r, 403, "请求被拒绝",
+		    "请刷新页面后重试。The form expired or came from another site; "
+		    "reload the page and try again.");
+		return;
+	}
+	found->handler(r);
+}
+
+static void
+serve(struct req *r, const struct req_io *io, const struct route *routes)
+{
+	int rc = req_parse(r, io, (size_t)cfg.max_body);
+
+	if (rc != 0)
+		page_error(r, rc, rc == 413 ? "请求过大" : "请求无效", "%s", r->err);
+	else
+		dispatch(r, routes);
+	if (!r->done)
+		page_error(r, 500, "内部错误", "页面没有给出回答。The page produced no answer.");
+	resp_send(r);
+	rlog(r, r->status >= 500 ? LOG_WARN : LOG_INFO, "request",
+	    "method=%s path=%s status=%d ms=%lld", r->method ? r->method : "-",
+	    r->path ? r->path : "-", r->status, (long long)(now_ms() - r->t0));
+}
+
+/* --- start-up -------------------------------------------------------- */
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+cfg_complaint(const char *file, int line, const char *msg)
+{
+	if (line)
+		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+/* check_mounts: every route of a mounted program is under its mounts
+ * (tools/mounts), so nginx, the links and the table agree; a program
+ * that disagrees does not start. */
+static void
+check_mounts(const char *name, const struct route *routes)
+{
+	const struct route *rt;
+	char path[256];
+	const char *p, *prog;
+	size_t n;
+
+	if (!url_mounted(name))
+		return;		/* not a page family (the benchmark's probes) */
+	for (rt = routes; rt->method; rt++) {
+		for (n = 0, p = rt->pattern; *p && n + 2 < sizeof(path); p++)
+			path[n++] = *p == '*' ? 'x' : *p;
+		path[n] = '\0';
+		if ((prog = url_program(path)) == NULL || strcmp(prog, name) != 0)
+			die("route %s %s is mounted to %s, not %s (cgi-bin/%s/routes.c)",
+			    rt->method, rt->pattern, prog ? prog : "no program", name, name);
+	}
+}
+
+/* print_routes: "program METHOD pattern perm[+perm...]" a line, for tests
+ * and for admins wondering who may open what. */
+static void
+print_routes(const char *name, const struct route *routes)
+{
+	const struct route *rt;
+	int i, n;
+
+	for (rt = routes; rt->method; rt++) {
+		printf("%s %s %s ", name, rt->method, rt->pattern);
+		if (rt->perm == AUTH_PUBLIC)
+			fputs("public", stdout);
+		else if (rt->perm == AUTH_ANY)
+			fputs("any", stdout);
+		for (i = 0, n = 0; rt->perm > 0 && i < PERM_COUNT; i++)
+			if (rt->perm & (1L << i))
+				printf("%s%s", n++ ? "+" : "", perm_names[i]);
+		putchar('\n');
+	}
+}
+
+int
+app_main(int argc, char **argv, const char *name, const struct route *routes,
+    void (*start)(void))
+{
+	struct req r;
+	char err[512];
+	int check = 0;
+	int lvl;
+
+	check_mounts(name, routes);
+	if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
+		print_routes(name, routes);
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "--check") == 0)
+		check = 1;
+	else if (argc > 1)
+		die("usage: %s [--routes | --check]", argv[0]);
+
+	signal(SIGPIPE, SIG_IGN);
+	auth_init();
+	if (cfg_load(NULL, cfg_complaint) != 0)
+		die("the configuration has errors (mendctl check-config)");
+	lvl = cfg.log_level;
+	log_init(name, (enum log_level)lvl);
+	if (cfg.log_file[0] && log_to_file(cfg.log_file) < 0)
+		die("cannot open log file %s", cfg.log_file);
+	if (tmpl_init(cfg.templates, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (check)
+		return 0;
+	db_init();
+	resp_init();
+	if (start)
+		start();
+	req_init(&r);
+
+	if (FCGX_IsCGI()) {
+		static const struct req_io cgi = { cgi_getenv, cgi_read, cgi_write, NULL };
+
+		serve(&r, &cgi, routes);
+		fflush(stdout);
+		req_cleanup(&r);
+	} else {
+		FCGX_Request fr;
+		struct req_io io = { fcgi_getenv, fcgi_read, fcgi_write, NULL };
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_term;
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		FCGX_Init();
+		FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+		io.ctx = &fr;
+		log_ev(LOG_INFO, NULL, "start", "pid=%ld", (long)getpid());
+		while (!stopping && FCGX_Accept_r(&fr) == 0) {
+			serve(&r, &io, routes);
+			FCGX_Finish_r(&fr);
+			req_cleanup(&r);
+		}
+		FCGX_Free(&fr, 1);
+		log_ev(LOG_INFO, NULL, "stop", "pid=%ld", (long)getpid());
+	}
+	arena_cleanup(&r.arena);
+	buf_free(&r.head_buf);
+	buf_free(&r.body_buf);
+	db_shutdown();
+	return 0;
+}
