@@ -559,12 +559,6 @@ dbq_arg(struct db_query *q, struct db_arg arg)
 }
 
 void
-dbq_stmt(struct db_query *q, const struct db_stmt *s)
-{
-	dbq_sql_(q, s->sql);
-}
-
-void
 dbq_cond_(struct db_query *q, const char *fragment, struct db_arg arg)
 {
 	dbq_sql_(q, fragment);
@@ -651,12 +645,6 @@ db_ping(enum db_which which)
 		return DB_DOWN;
 	}
 	return DB_OK;
-}
-
-int
-db_is_up(enum db_which which)
-{
-	return conns[which].up;
 }
 
 const char *

@@ -134,9 +134,6 @@ void dbq_init(struct db_query *q, enum db_which which);
  * in front, so nothing else compiles), never request data. */
 #define dbq_sql(q, fragment) dbq_sql_((q), "" fragment)
 void dbq_sql_(struct db_query *q, const char *fragment);
-/* dbq_stmt: append the SQL of a statement declared with DB_STMT (so a
- * literal too), e.g. a kind's query kept in a table. */
-void dbq_stmt(struct db_query *q, const struct db_stmt *s);
 /* dbq_arg: append one argument for the next '?'. */
 void dbq_arg(struct db_query *q, struct db_arg arg);
 /* dbq_cond: append a fragment holding one '?' and its argument. */
@@ -153,8 +150,6 @@ void db_rollback(enum db_which which);
 
 /* db_ping: connect if needed and check the server; DB_OK or DB_DOWN. */
 int db_ping(enum db_which which);
-/* db_is_up: the last known state, without touching the network. */
-int db_is_up(enum db_which which);
 /* db_error: the last error text for a connection (for logs, never pages). */
 const char *db_error(enum db_which which);
 /* db_replica_lag: seconds the replica is behind, cached for a few seconds.
