@@ -187,6 +187,7 @@ install: all
 	install -m 644 schema/*.sql $(DESTDIR)$(DATADIR)/schema/
 	install -m 644 schema/migrations/*.sql $(DESTDIR)$(DATADIR)/schema/migrations/
 	install -m 644 $(BUILD)/ordermend.conf.in nginx/fastcgi.conf nginx/log_format.conf \
+		nginx/security_headers.conf \
 		$(DESTDIR)$(DATADIR)/nginx/
 
 clean:

@@ -105,25 +105,35 @@ static struct db_stmt q_stock_keys = DB_STMT(DB_REPLICA,
 	" WHERE updated_at >= ?");
 /* The orders of the live shortage cases on those keys. */
 static struct db_stmt q_restocked = DB_STMT(DB_CONSOLE,
-	"SELECT c.order_id FROM JSON_TABLE(?, '$[*]' COLUMNS (k VARCHAR(96) PATH '$')) j"
-	" JOIN cases c ON c.group_key = j.k WHERE c.kind = 'stock_shortage' AND c.live = 1");
+	"SELECT STRAIGHT_JOIN c.order_id FROM JSON_TABLE(?, '$[*]' COLUMNS"
+	" (k VARCHAR(96) PATH '$')) j JOIN cases c ON c.group_key = j.k"
+	" WHERE c.kind = 'stock_shortage' AND c.live = 1");
 
-#define SCOPE_CONSOLE \
-	" AND order_id IN (SELECT j.id FROM JSON_TABLE(?, '$[*]' COLUMNS" \
-	" (id BIGINT UNSIGNED PATH '$')) j)"
-
-#define LIVE_SQL \
-	"SELECT id, order_id, severity, facts, since FROM cases" \
-	" WHERE kind = ? AND live = 1"
+/* The console's cases of a kind: all of them, or those of the orders in
+ * a JSON list — the list driving the join, each case looked up by index,
+ * whatever the statistics of a case table just bulk-loaded say. */
+#define FROM_ALL " FROM cases c"
+#define FROM_SCOPE \
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j" \
+	" STRAIGHT_JOIN cases c FORCE INDEX (ix_cases_kind_order) ON c.order_id = j.id"
+#define LIVE_COLS "SELECT c.id, c.order_id, c.severity, c.facts, c.since"
+#define LIVE_WHERE " WHERE c.kind = ? AND c.live = 1"
 /* Closed cases that decide what a returning condition does: closed by an
  * agent while it held (cleared_at NULL: it held on), or closed recently. */
-#define CLOSED_SQL \
-	"SELECT id, order_id, state IN ('resolved', 'dismissed') AND cleared_at IS NULL," \
-	" COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND FROM cases" \
-	" WHERE kind = ? AND live IS NULL" \
-	" AND ((state IN ('resolved', 'dismissed') AND cleared_at IS NULL)" \
-	"  OR COALESCE(cleared_at, resolved_at) > NOW() - INTERVAL ? SECOND)"
+#define CLOSED_COLS \
+	"SELECT c.id, c.order_id, c.state IN ('resolved', 'dismissed') AND" \
+	" c.cleared_at IS NULL, COALESCE(c.cleared_at, c.resolved_at) > NOW() - INTERVAL ? SECOND"
+#define CLOSED_WHERE \
+	" WHERE c.kind = ? AND c.live IS NULL" \
+	" AND ((c.state IN ('resolved', 'dismissed') AND c.cleared_at IS NULL)" \
+	"  OR COALESCE(c.cleared_at, c.resolved_at) > NOW() - INTERVAL ? SECOND)"
 
+/* After a pass that changed many cases (a first pass, a rebuild), their
+ * statistics are refreshed at once rather than when InnoDB gets round to
+ * it: until then they can say the table is nearly empty, and a page's
+ * statement planned on that reads every case (see README, Performance). */
+#define BULK_CHANGE 500
+static struct db_stmt q_analyze = DB_STMT(DB_CONSOLE, "ANALYZE TABLE cases, case_events");
 static struct db_stmt q_run = DB_STMT(DB_CONSOLE,
 	"INSERT INTO scan_runs (started_at, ms, full, examined, opened, updated, resolved,"
 	" reopened, host) VALUES (NOW(3) - INTERVAL ? MICROSECOND, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -393,24 +403,24 @@ known_cases(struct pass *p, const struct anomaly_kind *k, const char *ids,
 	int rc;
 
 	dbq_init(&d, DB_CONSOLE);
-	dbq_sql(&d, LIVE_SQL);
-	dbq_arg(&d, DB_STR(k->code));
-	if (ids) {
-		dbq_sql(&d, SCOPE_CONSOLE);
-		dbq_arg(&d, DB_STR(ids));
-	}
+	dbq_sql(&d, LIVE_COLS);
+	if (ids)
+		dbq_cond(&d, FROM_SCOPE, DB_STR(ids));
+	else
+		dbq_sql(&d, FROM_ALL);
+	dbq_cond(&d, LIVE_WHERE, DB_STR(k->code));
 	if ((rc = dbq_exec(&p->a, &d, &res)) != DB_OK)
 		return rc;
 	dbq_init(&d, DB_CONSOLE);
-	dbq_sql(&d, CLOSED_SQL);
-	dbq_arg(&d, DB_INT(cfg.reopen_window));
+	dbq_cond(&d, CLOSED_COLS, DB_INT(cfg.reopen_window));
+	if (ids)
+		dbq_cond(&d, FROM_SCOPE, DB_STR(ids));
+	else
+		dbq_sql(&d, FROM_ALL);
+	dbq_sql(&d, CLOSED_WHERE);
 	dbq_arg(&d, DB_STR(k->code));
 	dbq_arg(&d, DB_INT(cfg.reopen_window));
-	if (ids) {
-		dbq_sql(&d, SCOPE_CONSOLE);
-		dbq_arg(&d, DB_STR(ids));
-	}
-	dbq_sql(&d, " ORDER BY id");
+	dbq_sql(&d, " ORDER BY c.id");
 	if ((rc = dbq_exec(&p->a, &d, &res2)) != DB_OK) {
 		db_done(&res);
 		return rc;
@@ -714,7 +724,8 @@ changed(struct pass *p, const char *since, json_object **batches, size_t *nb)
 	return rc;
 }
 
-/* housekeeping: incidents, the silences that ended, escalation. */
+/* housekeeping: incidents, the silences that ended, the waits that
+ * ended, escalation. */
 static int
 housekeeping(struct pass *p)
 {
@@ -728,7 +739,8 @@ housekeeping(struct pass *p)
 	if ((rc = silences_release(&p->a, &scanner)) != DB_OK)
 		return rc;
 	t2 = now_ms();
-	if ((rc = cases_escalate(&p->a, &scanner)) != DB_OK)
+	if ((rc = cases_wake(&p->a, &scanner)) != DB_OK ||
+	    (rc = cases_escalate(&p->a, &scanner)) != DB_OK)
 		return rc;
 	log_ev(LOG_DEBUG, NULL, "scan_housekeeping", "incidents_ms=%lld silences_ms=%lld"
 	    " escalation_ms=%lld", (long long)(t1 - t0), (long long)(t2 - t1),
@@ -811,6 +823,9 @@ pass(struct pass *p, int force)
 	if ((rc = DB_EXEC(&p->a, &q_mark_put, NULL, DB_STR("changes"), DB_STR(newest))) != DB_OK ||
 	    (p->full && (rc = DB_EXEC(&p->a, &q_mark_put, NULL, DB_STR("full"),
 	    DB_STR(p->now))) != DB_OK))
+		goto out;
+	if (p->opened + p->resolved + p->reopened >= BULK_CHANGE &&
+	    (rc = db_exec(&p->a, &q_analyze, NULL, 0, NULL)) != DB_OK)
 		goto out;
 	gethostname(host, sizeof(host) - 1);
 	rc = DB_EXEC(&p->a, &q_run, NULL, DB_INT((now_ms() - t0) * 1000),

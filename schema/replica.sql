@@ -175,6 +175,7 @@ CREATE TABLE inventory (
   warehouse       VARCHAR(16)  NOT NULL,
   on_hand         INT          NOT NULL,
   reserved        INT          NOT NULL,
+  restock_at      DATETIME     NULL,                        -- when more is expected (short stock)
   updated_at      DATETIME     NOT NULL,
   PRIMARY KEY (sku, warehouse),
   KEY ix_inventory_updated (updated_at)

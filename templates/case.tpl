@@ -5,7 +5,8 @@
     <span class="badge badge-{{state_tone}}">{{state_label}}</span>
 {{#overdue}}    <span class="badge badge-red">已超时</span>
 {{/overdue}}{{#escalated}}    <span class="badge badge-orange">已升级</span>
-{{/escalated}}{{#was_reopened}}    <span class="badge badge-amber">重新打开 {{reopened}} 次</span>
+{{/escalated}}{{#reminded}}    <span class="badge badge-amber">等待到期·提醒</span>
+{{/reminded}}{{#was_reopened}}    <span class="badge badge-amber">重新打开 {{reopened}} 次</span>
 {{/was_reopened}}
   </div>
   <p class="case-facts">{{facts}}</p>
@@ -20,7 +21,8 @@
     <div><dt>受理时限</dt><dd class="time{{#ack_late}} late{{/ack_late}}">{{ack_due_at}}</dd></div>
     <div><dt>解决时限</dt><dd class="time">{{resolve_due_at}}</dd></div>
 {{#live}}    <div><dt>剩余</dt><dd class="due{{#overdue}} late{{/overdue}}">{{due}}</dd></div>
-{{/live}}
+{{/live}}{{#has_wait_until}}    <div><dt>等待至</dt><dd class="time">{{wait_until}}</dd></div>
+{{/has_wait_until}}
     <div><dt>处理人</dt><dd>{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}未认领{{/no_assignee}}</dd></div>
 {{#has_group}}    <div><dt>分组</dt><dd>{{group_label}}</dd></div>
 {{/has_group}}
@@ -49,6 +51,19 @@
 {{#buttons}}    <form method="post" action="{{url}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="{{action}}">{{label}}</button></form>
 {{/buttons}}
   </div>
+{{#can_wait}}
+  <form method="post" action="{{u_wait}}" class="inline-form">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <label for="wait-until">等待到</label>
+    <select name="until" id="wait-until">
+{{#wait_presets}}      <option value="{{value}}">{{label}}</option>
+{{/wait_presets}}    </select>
+    <input type="datetime-local" name="until_at" aria-label="或指定时间">
+    <button type="submit" class="wait">转为等待</button>
+  </form>
+{{#err_until}}  <p class="field-error" role="alert">{{message}}</p>
+{{/err_until}}
+{{/can_wait}}
   <form method="post" action="{{u_resolve}}" class="inline-form">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <input name="reason" maxlength="255" placeholder="处理结果，例如：已补发，客户同意" aria-label="处理结果">

@@ -101,10 +101,10 @@
         <td><a href="{{order_url}}" class="mono">{{order_no}}</a></td>
         <td class="num">¥{{amount}}</td>
         <td class="facts-cell">{{facts}}<br><span class="time">发生于 {{since}}</span></td>
-        <td><span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}}</td>
+        <td><span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}}{{#reminded}} <span class="badge badge-amber">提醒</span>{{/reminded}}</td>
         <td>{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}<span class="muted">未认领</span>{{/no_assignee}}</td>
 {{#live}}        <td class="due{{#overdue}} late{{/overdue}}">{{due}}</td>
-        <td>{{#not_mine}}<button type="submit" class="small claim" formaction="{{claim_url}}">认领</button>{{/not_mine}}</td>
+        <td>{{#no_assignee}}<button type="submit" class="small claim" formaction="{{claim_url}}">认领</button>{{/no_assignee}}</td>
 {{/live}}{{#done}}        <td class="time">{{resolved_at}}</td>
         <td class="small">{{resolution}}</td>
 {{/done}}      </tr>

@@ -745,7 +745,7 @@ static struct table t_shipments = TABLE("shipments",
 static struct table t_events = TABLE("shipment_events",
 	"id shipment_id event_time code location description", "iitsss");
 static struct table t_inventory = TABLE("inventory",
-	"sku warehouse on_hand reserved updated_at", "ssiit");
+	"sku warehouse on_hand reserved restock_at updated_at", "ssiiTt");
 static struct table t_moves = TABLE("inventory_moves",
 	"id sku warehouse order_id kind qty created_at", "issIsit");
 static struct table t_coupons = TABLE("coupons",
@@ -2453,7 +2453,7 @@ static void
 finish_stock(void)
 {
 	struct table *t = &t_inventory;
-	struct rng r;
+	struct rng r, eta;
 	int i, k, adj;
 
 	rng_for(&r, R_STOCK, 1);
@@ -2467,11 +2467,15 @@ finish_stock(void)
 		move(i, 0, "adjust", adj, g.now - between(&r, HOUR, 12 * HOUR));
 		s->on_hand += adj;
 	}
+	/* a short pair expects its restock in one to five days, at 10:00 */
+	rng_for(&eta, R_STOCK, 2);
 	for (i = 0; i < g.nprod * NWH; i++) {
 		put_s(t, g.prod[i / NWH].sku);
 		put_s(t, warehouses[i % NWH].code);
 		put_i(t, g.stock[i].on_hand);
 		put_i(t, g.stock[i].reserved);
+		put_t(t, g.stock[i].is_short ? (g.now / DAY + between(&eta, 1, 5)) * DAY +
+		    10 * HOUR : 0);
 		put_t(t, g.stock[i].last);
 		row_end(t);
 	}

@@ -42,12 +42,14 @@ next_path(struct req *r)
 	return next;
 }
 
-/* form_model: the form, with the login as typed. */
+/* form_model: the form, with the login as typed; a visitor's form
+ * carries the double-submit token (the only page that sets it). */
 static json_object *
 form_model(struct req *r, const char *login)
 {
 	json_object *m = page_model(r, "登录", NULL);
 
+	auth_csrf(r);
 	m_str(m, "action", url_for(&r->arena, "/login"));
 	m_str(m, "next", next_path(r));
 	m_str(m, "login", login ? login : "");

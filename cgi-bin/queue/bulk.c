@@ -43,8 +43,8 @@ const struct label bulk_actions[] = {
 
 /* The chosen cases that exist, in id order. */
 static struct db_stmt q_chosen = DB_STMT(DB_CONSOLE,
-	"SELECT c.id, c.kind, c.order_no, c.state, c.facts FROM JSON_TABLE(?, '$[*]'"
-	" COLUMNS (id BIGINT UNSIGNED PATH '$')) j JOIN cases c ON c.id = j.id"
+	"SELECT STRAIGHT_JOIN c.id, c.kind, c.order_no, c.state, c.facts FROM JSON_TABLE(?,"
+	" '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j JOIN cases c ON c.id = j.id"
 	" ORDER BY c.id");
 static struct db_stmt q_agent_ok = DB_STMT(DB_CONSOLE,
 	"SELECT 1 FROM agents WHERE id = ? AND disabled_at IS NULL AND service = 0");
@@ -180,11 +180,17 @@ confirm(struct req *r, const struct bulk *b, json_object *m, int confirmed)
 		page_show(r, 200, "bulk");
 }
 
-/* apply: the action on every chosen case, in one transaction; *done and
- * *skipped count them, *silence is a bulk silence's id. */
+/* What a bulk action did: done, skipped (changed meanwhile or gone),
+ * taken (another agent's, for a claim), refused (another refusal: not a
+ * person, no such agent). */
+struct outcome {
+	long long done, skipped, taken, refused;
+	long long silence;	/* a bulk silence's id */
+};
+
+/* apply: the action on every chosen case, in one transaction. */
 static int
-apply(struct req *r, const struct bulk *b, long long *done, long long *skipped,
-    long long *silence)
+apply(struct req *r, const struct bulk *b, struct outcome *o)
 {
 	struct arena *a = &r->arena;
 	const struct actor *who = auth_actor(r);
@@ -199,9 +205,9 @@ apply(struct req *r, const struct bulk *b, long long *done, long long *skipped,
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK)
 		return rc;
 	if (strcmp(b->action, "silence") == 0 &&
-	    (rc = silence_create(a, who, NULL, b->hours, b->reason, silence, &n)) != DB_OK)
+	    (rc = silence_create(a, who, NULL, b->hours, b->reason, &o->silence, &n)) != DB_OK)
 		goto fail;
-	to = *silence ? *silence : to;
+	to = o->silence ? o->silence : to;
 	if ((rc = DB_EXEC(a, &q_chosen, &res, DB_STR(b->ids))) != DB_OK)
 		goto fail;
 	each = arena_alloc(a, (res.rows + 1) * sizeof(*each));
@@ -209,15 +215,20 @@ apply(struct req *r, const struct bulk *b, long long *done, long long *skipped,
 		each[k++] = db_int(&res, 0);
 	if (rc < 0 || (rc = db_done(&res)) != DB_OK)
 		goto fail;
-	*skipped = b->n - (long long)k;
+	o->skipped = b->n - (long long)k;	/* gone */
 	for (i = 0; i < k; i++) {
-		rc = case_act(a, who, each[i], b->action, to, text);
-		if (rc > 0)
-			(*skipped)++;	/* it changed meanwhile */
+		rc = case_act(a, who, each[i], b->action,
+		    &(struct case_args){ .to = to, .text = text });
+		if (rc == CASE_CHANGED || rc == CASE_MISSING)
+			o->skipped++;
+		else if (rc == CASE_TAKEN)
+			o->taken++;
+		else if (rc > 0)
+			o->refused++;
 		else if (rc != DB_OK)
 			goto fail;
 		else
-			(*done)++;
+			o->done++;
 	}
 	if ((rc = db_commit(DB_CONSOLE)) == DB_OK)
 		return DB_OK;
@@ -233,7 +244,7 @@ page_bulk(struct req *r)
 	struct bulk b = { .action = strrchr(r->path, '/') + 1 };
 	const char *label = label_of(bulk_actions, b.action)->label, *v, *back;
 	json_object *m = page_model(r, arena_printf(a, "批量%s", label), "queue");
-	long long done = 0, skipped = 0, silence = 0;
+	struct outcome o = { 0 };
 	struct filter f;
 	int rc;
 
@@ -272,24 +283,28 @@ page_bulk(struct req *r)
 		confirm(r, &b, m, v && strcmp(v, "1") == 0);
 		return;
 	}
-	if ((rc = apply(r, &b, &done, &skipped, &silence)) != DB_OK) {
+	if ((rc = apply(r, &b, &o)) != DB_OK) {
 		page_db_error(r, rc);
 		return;
 	}
 	if (r->json) {
-		json_object *o = m_obj();
+		json_object *j = m_obj();
 
-		m_str(o, "action", b.action);
-		m_int(o, "requested", b.n);
-		m_int(o, "done", done);
-		m_int(o, "skipped", skipped);
-		m_bool(o, "more", b.more);
-		if (silence)
-			m_int(o, "silence_id", silence);
-		resp_json(r, 200, o);
+		m_str(j, "action", b.action);
+		m_int(j, "requested", b.n);
+		m_int(j, "done", o.done);
+		m_int(j, "skipped", o.skipped + o.taken + o.refused);
+		m_int(j, "changed", o.skipped);
+		m_int(j, "taken", o.taken);
+		m_int(j, "refused", o.refused);
+		m_bool(j, "more", b.more);
+		if (o.silence)
+			m_int(j, "silence_id", o.silence);
+		resp_json(r, 200, j);
 		return;
 	}
 	back = back_link(r);
-	resp_redirect(r, arena_printf(a, "%s%sdone=%s&n=%lld&skipped=%lld", url_map(a, back),
-	    strchr(back, '?') ? "&" : "?", b.action, done, skipped));
+	resp_redirect(r, arena_printf(a, "%s%sdone=%s&n=%lld&skipped=%lld&taken=%lld",
+	    url_map(a, back), strchr(back, '?') ? "&" : "?", b.action, o.done,
+	    o.skipped + o.refused, o.taken));
 }

@@ -11,7 +11,9 @@
  * case event and its audit row, in one transaction.
  */
 #include <string.h>
+#include <time.h>
 
+#include "core/cfg.h"
 #include "core/model.h"
 #include "core/resp.h"
 #include "core/text.h"
@@ -33,7 +35,8 @@ static struct db_stmt q_case = DB_STMT(DB_CONSOLE,
 	" a.display_name, c.assignee_id, s.id, s.reason, s.ends_at, r.login,"
 	" TIMESTAMPDIFF(MINUTE, NOW(), c.resolve_due_at),"
 	" TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at),"
-	" c.state = 'open' AND c.ack_due_at < NOW()"
+	" c.state = 'open' AND c.ack_due_at < NOW(),"
+	" c.sku, c.warehouse, DATE_FORMAT(c.wait_until, '%Y-%m-%d %H:%i'), c.reminded"
 	" FROM cases c LEFT JOIN agents a ON a.id = c.assignee_id"
 	" LEFT JOIN silences s ON s.id = c.silence_id"
 	" LEFT JOIN agents r ON r.id = c.resolved_by WHERE c.id = ?");
@@ -41,9 +44,11 @@ enum { C_ID, C_KIND, C_ORDER_ID, C_NO, C_STATE, C_SEVERITY, C_AMOUNT, C_SINCE,
 	C_FACTS, C_OPENED, C_ACKED, C_ACK_DUE, C_DUE, C_ESCALATED, C_WAITING,
 	C_RESOLVED, C_RESOLUTION, C_REOPENED, C_GROUP, C_INCIDENT, C_LOGIN,
 	C_NAME, C_ASSIGNEE, C_SILENCE, C_SILENCE_REASON, C_SILENCE_ENDS,
-	C_RESOLVER, C_DUE_MIN, C_LEFT_MIN, C_ACK_LATE };
+	C_RESOLVER, C_DUE_MIN, C_LEFT_MIN, C_ACK_LATE, C_SKU, C_WAREHOUSE, C_UNTIL,
+	C_REMINDED };
 static struct db_stmt q_history = DB_STMT(DB_CONSOLE,
-	"(SELECT e.at, e.actor_type, a.login, e.kind, e.detail, e.id FROM case_events e"
+	"(SELECT e.at, e.actor_type, COALESCE(a.login, NULLIF(e.actor, '')), e.kind,"
+	" e.detail, e.id FROM case_events e"
 	" LEFT JOIN agents a ON a.id = e.agent_id WHERE e.case_id = ?"
 	" ORDER BY e.at DESC, e.id DESC LIMIT 200)"
 	" UNION ALL (SELECT opened_at, 'rule', NULL, 'opened', facts, 0 FROM cases WHERE id = ?)"
@@ -51,6 +56,10 @@ static struct db_stmt q_history = DB_STMT(DB_CONSOLE,
 static struct db_stmt q_siblings = DB_STMT(DB_CONSOLE,
 	"SELECT id, kind, state FROM cases FORCE INDEX (ix_cases_order)"
 	" WHERE order_id = ? AND live = 1 AND id <> ?");
+/* When the short stock of a SKU at a warehouse is expected back. */
+static struct db_stmt q_restock = DB_STMT(DB_REPLICA,
+	"SELECT DATE_FORMAT(restock_at, '%Y-%m-%d %H:%i') FROM inventory"
+	" WHERE sku = ? AND warehouse = ? AND restock_at > NOW()");
 /* The order, as the case page shows it. */
 static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 	"SELECT o.status, o.pay_amount, o.paid_amount, o.refunded_amount, o.created_at,"
@@ -105,13 +114,13 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no)
 	return DB_OK;
 }
 
-/* buttons: the state changes the case allows now. */
+/* buttons: the state changes the case allows now; claim only a case
+ * nobody holds (another's is a lead's to assign). */
 static void
-buttons(struct req *r, json_object *m, long long id, const char *state, int mine)
+buttons(struct req *r, json_object *m, long long id, const char *state, int held)
 {
 	static const struct { const char *action, *when; } rules[] = {
 		{ "claim", "open acknowledged waiting" },
-		{ "wait", "open acknowledged" },
 		{ "resume", "waiting" },
 	};
 	json_object *arr = m_add(m, "buttons", m_arr());
@@ -121,15 +130,66 @@ buttons(struct req *r, json_object *m, long long id, const char *state, int mine
 		json_object *o;
 
 		if (!strstr(rules[i].when, state) ||
-		    (strcmp(rules[i].action, "claim") == 0 && mine))
+		    (strcmp(rules[i].action, "claim") == 0 && held))
 			continue;
 		o = m_push(arr, m_obj());
 		m_str(o, "action", rules[i].action);
-		m_str(o, "label", strcmp(rules[i].action, "claim") == 0 &&
-		    strcmp(state, "open") != 0 ? "改由我处理" :
-		    label_of(case_actions, rules[i].action)->label);
+		m_str(o, "label", label_of(case_actions, rules[i].action)->label);
 		m_str(o, "url", url_for(&r->arena, "/cases/%lld/%s", id, rules[i].action));
 	}
+}
+
+/* shop_time: the shop's local time (cfg.time_zone) `ahead` seconds from
+ * now, as "YYYY-MM-DD HH:MM"; at hour h of the next day when h >= 0. */
+static const char *
+shop_time(struct arena *a, long long ahead, int h)
+{
+	const char *z = cfg.time_zone;
+	long long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600 +
+	    ((z[4] - '0') * 10 + (z[5] - '0')) * 60;
+	time_t t = time(NULL) + (time_t)(z[0] == '-' ? -off : off) + (time_t)ahead;
+	struct tm tm;
+	char out[32];
+
+	gmtime_r(&t, &tm);
+	if (h >= 0) {
+		tm.tm_hour = h;
+		tm.tm_min = 0;
+	}
+	strftime(out, sizeof(out), "%Y-%m-%d %H:%M", &tm);
+	return arena_strdup(a, out);
+}
+
+/* wait_form: the ends a wait may take: in two hours, tomorrow at ten, and
+ * for short stock the restock date the warehouse expects. */
+static int
+wait_form(struct req *r, json_object *m, const char *sku, const char *warehouse)
+{
+	struct arena *a = &r->arena;
+	json_object *arr = m_add(m, "wait_presets", m_arr()), *o;
+	struct db_res res;
+	const char *t;
+	int rc = DB_OK;
+
+	t = shop_time(a, 2 * 3600, -1);
+	o = m_push(arr, m_obj());
+	m_str(o, "value", t);
+	m_str(o, "label", arena_printf(a, "2 小时后（%s）", t + 11));
+	t = shop_time(a, 86400, 10);
+	o = m_push(arr, m_obj());
+	m_str(o, "value", t);
+	m_str(o, "label", "明天 10:00");
+	if (sku && warehouse) {
+		rc = DB_ONE(a, &q_restock, &res, DB_STR(sku), DB_STR(warehouse));
+		if (rc == DB_OK) {
+			o = m_push(arr, m_obj());
+			m_str(o, "value", db_str(&res, 0));
+			m_str(o, "label", arena_printf(a, "预计补货（%s）", db_str(&res, 0)));
+		}
+		db_done(&res);
+	}
+	m_str(m, "u_wait", url_for(a, "/cases/%lld/wait", page_id(r, 0)));
+	return rc == DB_NOROW ? DB_OK : rc;
 }
 
 /* history: the case's events, newest first, and the order's other live
@@ -183,9 +243,9 @@ show_case(struct req *r, long long id, const char *reason)
 	json_object *m, *c, *arr;
 	const struct anomaly_kind *k;
 	struct db_res res;
-	const char *state, *p, *nl, *no;
+	const char *state, *p, *nl, *no, *sku, *wh;
 	long long order_id;
-	int rc, live, overdue;
+	int rc, live, overdue, can_wait;
 
 	rc = DB_ONE(a, &q_case, &res, DB_INT(id));
 	if (rc != DB_OK) {
@@ -217,6 +277,8 @@ show_case(struct req *r, long long id, const char *reason)
 	m_bool(c, "ack_late", db_int(&res, C_ACK_LATE) != 0);
 	m_opt(c, "escalated_at", "escalated", db_str(&res, C_ESCALATED));
 	m_opt(c, "waiting_since", "waiting", db_str(&res, C_WAITING));
+	m_opt(c, "wait_until", "has_wait_until", db_str(&res, C_UNTIL));
+	m_bool(c, "reminded", db_int(&res, C_REMINDED) != 0);
 	m_int(c, "reopened", db_int(&res, C_REOPENED));
 	m_bool(c, "was_reopened", db_int(&res, C_REOPENED) > 0);
 	m_bool(c, "live", live);
@@ -246,8 +308,7 @@ show_case(struct req *r, long long id, const char *reason)
 		m_str(s, "ends_at", db_str(&res, C_SILENCE_ENDS));
 	}
 	if (live)
-		buttons(r, m, id, state, db_int(&res, C_ASSIGNEE) == r->sess->agent_id &&
-		    !db_null(&res, C_ASSIGNEE));
+		buttons(r, m, id, state, !db_null(&res, C_ASSIGNEE));
 	m_bool(m, "can_close", live);
 	m_str(m, "u_resolve", url_for(a, "/cases/%lld/resolve", id));
 	m_str(m, "u_dismiss", url_for(a, "/cases/%lld/dismiss", id));
@@ -255,6 +316,10 @@ show_case(struct req *r, long long id, const char *reason)
 	m_str(m, "u_assign", url_for(a, "/cases/%lld/assign", id));
 	m_str(m, "reason", reason ? reason : "");
 	no = arena_strdup(a, db_str(&res, C_NO));
+	sku = db_str(&res, C_SKU) ? arena_strdup(a, db_str(&res, C_SKU)) : NULL;
+	wh = db_str(&res, C_WAREHOUSE) ? arena_strdup(a, db_str(&res, C_WAREHOUSE)) : NULL;
+	can_wait = strcmp(state, "open") == 0 || strcmp(state, "acknowledged") == 0;
+	m_bool(m, "can_wait", can_wait);
 	db_done(&res);
 
 	arr = m_add(m, "playbook", m_arr());
@@ -265,6 +330,7 @@ show_case(struct req *r, long long id, const char *reason)
 		m_push(arr, json_object_new_string_len(p, (int)(nl - p)));
 	}
 	if (((rc = order_panel(r, m, order_id, no)) != DB_OK && rc != DB_NOROW) ||
+	    (can_wait && (rc = wait_form(r, m, sku, wh)) != DB_OK) ||
 	    (rc = history(r, m, id, order_id)) != DB_OK ||
 	    (rc = agent_choices(r, m, 0)) != DB_OK) {
 		page_db_error(r, rc);
@@ -274,6 +340,42 @@ show_case(struct req *r, long long id, const char *reason)
 		page_bad_input(r, "case");
 	else
 		page_show(r, 200, "case");
+}
+
+/* wait_until: the end a wait form asks for — a time typed (until_at, as
+ * a datetime-local field sends it) or a preset (until) — as
+ * "YYYY-MM-DD HH:MM:SS", or NULL when there is none or it is no time. */
+static const char *
+wait_until(struct req *r)
+{
+	const char *v;
+	char t[20], in[20];
+	size_t n;
+
+	if (req_str(r, "until_at", 16, &v) != REQ_OK && req_str(r, "until", 16, &v) != REQ_OK)
+		return NULL;
+	n = strlen(v);
+	if (n != 16)
+		return NULL;
+	memcpy(in, v, n + 1);
+	if (in[10] == 'T')
+		in[10] = ' ';
+	if (parse_time(in, 0, t) < 0)
+		return NULL;
+	return arena_strdup(&r->arena, t);
+}
+
+/* holder: who holds case id now, for a refusal. */
+static const char *
+holder(struct req *r, long long id)
+{
+	struct db_res res;
+	const char *name = "其他客服";
+
+	if (DB_ONE(&r->arena, &q_case, &res, DB_INT(id)) == DB_OK && db_str(&res, C_NAME))
+		name = arena_printf(&r->arena, " %s ", db_str(&res, C_NAME));
+	db_done(&res);
+	return name;
 }
 
 void
@@ -291,7 +393,7 @@ page_case(struct req *r)
 void
 page_case_act(struct req *r)
 {
-	const char *action = strrchr(r->path, '/') + 1, *text = NULL;
+	const char *action = strrchr(r->path, '/') + 1, *text = NULL, *until = NULL;
 	json_object *errs = page_errs(r), *m;
 	long long id = page_id(r, 0), to = 0;
 	int rc;
@@ -314,18 +416,24 @@ page_case_act(struct req *r)
 		m_str(errs, "to", "请选择要指派的客服。Choose an agent.");
 	if (strcmp(action, "silence") == 0)
 		m_str(errs, "action", "请在异常队列中批量静默。");
+	if (strcmp(action, "wait") == 0 && (until = wait_until(r)) == NULL)
+		m_str(errs, "until", "请选择或填写等待到什么时候，例如 2026-12-03 10:00。");
 	if (page_erred(r)) {
 		show_case(r, id, text);
 		return;
 	}
 	if ((rc = db_begin(DB_CONSOLE)) == DB_OK &&
-	    (rc = case_act(&r->arena, auth_actor(r), id, action, to,
-	    strcmp(action, "resolve") == 0 && !text ? "已处理" : text)) == DB_OK)
+	    (rc = case_act(&r->arena, auth_actor(r), id, action, &(struct case_args){
+	    .to = to, .until = until,
+	    .text = strcmp(action, "resolve") == 0 && !text ? "已处理" : text })) == DB_OK)
 		rc = db_commit(DB_CONSOLE);
 	if (rc != DB_OK) {
 		db_rollback(DB_CONSOLE);
 		if (rc == AGENT_MISSING) {	/* the case is there: the form again */
 			m_str(errs, "to", "这个客服不存在或已停用。No such agent.");
+			show_case(r, id, text);
+		} else if (rc == WAIT_BAD) {
+			m_str(errs, "until", dom_why(rc));
 			show_case(r, id, text);
 		} else if (rc == CASE_MISSING)
 			page_error(r, 404, "没有这个异常单", "异常单 %lld 不存在。", id);
@@ -333,6 +441,9 @@ page_case_act(struct req *r)
 			page_error(r, 409, "异常单状态已变化",
 			    "异常单 %lld 的状态已经变了，不能再%s。请刷新后再看。", id,
 			    label_of(case_actions, action)->label);
+		else if (rc == CASE_TAKEN)
+			page_error(r, 403, "异常单已有人处理",
+			    "异常单 %lld 正由%s处理；要改派，请主管指派。", id, holder(r, id));
 		else
 			page_refused(r, rc);
 		return;

@@ -341,7 +341,7 @@ filter_where(struct db_query *d, const struct filter *f, long long me)
 	"SELECT c.id, c.kind, c.order_no, c.state, c.severity, c.amount, c.since," \
 	" c.facts, a.display_name, c.assignee_id, TIMESTAMPDIFF(MINUTE, NOW(), c.resolve_due_at)," \
 	" c.escalated_at IS NOT NULL AND c.state = 'open', c.group_label, c.resolved_at," \
-	" c.resolution, TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at),"
+	" c.resolution, TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at), c.reminded,"
 
 void
 filter_list(struct db_query *d, const struct filter *f, long long me, long long limit)

@@ -198,12 +198,15 @@ page_queue(struct req *r)
 	filter_fields(r, m, &f);
 	m_str(m, "back", filter_url(r, &f, "/queue", NULL));
 	if ((v = req_get(r, "done")) != NULL && label_known(bulk_actions, v)) {
-		long long k = 0, s = 0;
+		long long k = 0, s = 0, t = 0;
 
 		req_int(r, "n", 0, BULK_MAX, &k);
 		req_int(r, "skipped", 0, BULK_MAX, &s);
-		m_opt(m, "notice", "has_notice", arena_printf(a, "已%s %lld 个异常%s", label_of(bulk_actions,
-		    v)->label, k, s ? arena_printf(a, "，%lld 个因状态已变化而跳过", s) : ""));
+		req_int(r, "taken", 0, BULK_MAX, &t);
+		m_opt(m, "notice", "has_notice", arena_printf(a, "已%s %lld 个异常%s%s",
+		    label_of(bulk_actions, v)->label, k,
+		    s ? arena_printf(a, "，%lld 个因状态已变化而跳过", s) : "",
+		    t ? arena_printf(a, "，%lld 个已由其他客服处理（改派请主管指派）", t) : ""));
 	}
 	m_bool(m, "can_assign", auth_can(r, PERM_APPROVE));
 	if ((rc = side(r, m, &f, kinds)) != DB_OK) {

@@ -64,7 +64,7 @@ void filter_list(struct db_query *d, const struct filter *f, long long me,
     long long limit);
 enum { L_ID, L_KIND, L_NO, L_STATE, L_SEVERITY, L_AMOUNT, L_SINCE, L_FACTS,
 	L_ASSIGNEE, L_ASSIGNEE_ID, L_DUE_MIN, L_ESCALATED, L_GROUP, L_RESOLVED,
-	L_RESOLUTION, L_LEFT_MIN, L_AFTER };
+	L_RESOLUTION, L_LEFT_MIN, L_REMINDED, L_AFTER };
 
 /* bulk.c: the bulk actions and their labels */
 extern const struct label bulk_actions[];

@@ -65,11 +65,10 @@ case_row(struct req *r, const struct db_res *res)
 	m_str(o, "facts", db_str(res, L_FACTS));
 	m_opt(o, "assignee", "has_assignee", db_str(res, L_ASSIGNEE));
 	m_bool(o, "no_assignee", db_null(res, L_ASSIGNEE_ID));
-	m_bool(o, "mine", db_int(res, L_ASSIGNEE_ID) == r->sess->agent_id &&
-	    !db_null(res, L_ASSIGNEE_ID));
-	m_bool(o, "not_mine", db_int(res, L_ASSIGNEE_ID) != r->sess->agent_id ||
-	    db_null(res, L_ASSIGNEE_ID));
+	m_bool(o, "mine", !db_null(res, L_ASSIGNEE_ID) &&
+	    db_int(res, L_ASSIGNEE_ID) == r->sess->agent_id);
 	m_bool(o, "escalated", db_int(res, L_ESCALATED) != 0);
+	m_bool(o, "reminded", db_int(res, L_REMINDED) != 0);
 	m_opt(o, "group_label", "has_group", db_str(res, L_GROUP));
 	if (live) {
 		m_str(o, "due", case_due(a, state, db_int(res, L_DUE_MIN), db_int(res, L_LEFT_MIN),

@@ -25,8 +25,8 @@ static struct db_stmt q_ready = DB_STMT(DB_CONSOLE,
 static struct db_stmt q_like_all = DB_STMT(DB_REPLICA,
 	"SELECT id FROM products WHERE name LIKE ? LIMIT 20001");
 static struct db_stmt q_confirm = DB_STMT(DB_REPLICA,
-	"SELECT p.id FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED PATH '$')) j"
-	" JOIN products p ON p.id = j.pid WHERE p.name LIKE ?");
+	"SELECT STRAIGHT_JOIN p.id FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED"
+	" PATH '$')) j JOIN products p ON p.id = j.pid WHERE p.name LIKE ?");
 
 static void
 like_pattern(struct search *s)

@@ -43,6 +43,9 @@ struct cfg {
 	char *public_origin;
 	long long retry_after;
 	char *time_zone;
+	long long workers;
+	long long request_timeout;
+	long long memory_limit;		/* MiB of address space a worker may use; 0: any */
 	/* [replica] [console] [admin] */
 	struct cfg_db replica;
 	long long replica_lag_warn;
@@ -71,6 +74,9 @@ struct cfg {
 	long long queue_counts_ttl;
 	/* [order] */
 	long long activity_window;
+	/* [health] */
+	char *health_details_from;
+	char *health_token;
 };
 
 extern struct cfg cfg;

@@ -1,4 +1,5 @@
 /* log.c: one key=value line per event on stderr (see log.h) */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,18 +62,59 @@ out_c(struct out *o, char c)
 	out_add(o, &c, 1);
 }
 
+/* mobile: 1 when the n digits at d are a mainland mobile number, bare
+ * or after 86 / 0086 (11, 13 or 15 digits). */
+static int
+mobile(const char *d, size_t n)
+{
+	if (n == 13 && strncmp(d, "86", 2) == 0)
+		d += 2, n -= 2;
+	else if (n == 15 && strncmp(d, "0086", 4) == 0)
+		d += 4, n -= 4;
+	return n == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
+}
+
+/* unphone: s with every mobile number in it masked (138****5678) into
+ * buf, or s itself when it holds none — whoever passed it, a phone number
+ * never reaches a log in full (a login typed as one, a search term). */
+static const char *
+unphone(const char *s, char *buf, size_t size)
+{
+	size_t i = 0, o = 0, n, k;
+	int found = 0;
+
+	while (s[i] && o + 1 < size) {
+		for (n = 0; s[i + n] >= '0' && s[i + n] <= '9'; n++)
+			;
+		/* a number on its own: not digits inside a hex id or a word */
+		if (n && mobile(s + i, n) && !(i > 0 && isalnum((unsigned char)s[i - 1])) &&
+		    !isalnum((unsigned char)s[i + n])) {
+			for (k = 0; k < n && o + 1 < size; k++)
+				buf[o++] = k >= n - 8 && k < n - 4 ? '*' : s[i + k];
+			found = 1;
+		} else
+			for (k = 0; k < (n ? n : 1) && o + 1 < size; k++)
+				buf[o++] = s[i + k];
+		i += n ? n : 1;
+	}
+	buf[o] = '\0';
+	return found ? buf : s;
+}
+
 /* A value is written bare when it is plain; otherwise quoted, with
  * backslash, quote and control characters escaped. */
 static void
 out_value(struct out *o, const char *s)
 {
 	const unsigned char *u;
+	char masked[1024];
 	int plain = 1;
 
 	if (s == NULL) {
 		out_c(o, '-');
 		return;
 	}
+	s = unphone(s, masked, sizeof(masked));
 	if (*s == '\0')
 		plain = 0;
 	for (u = (const unsigned char *)s; *u && plain; u++)

@@ -4,10 +4,11 @@
  *   req=5f0c... event=db_down db=replica errno=2002
  *
  * log_ev's format is a list of key=value pairs; every %s value is quoted
- * and escaped when it needs to be, so a value can never forge a key.  What
- * goes in is the caller's responsibility: never phone numbers, addresses,
- * passwords, tokens or session ids — log ids (order no, agent login,
- * request id) instead.  Each line is written with one write(2), so lines
+ * and escaped when it needs to be, so a value can never forge a key, and a
+ * mainland mobile number in it is masked (138****5678), whoever passed it.
+ * What goes in is still the caller's responsibility: never phone numbers,
+ * addresses, passwords, tokens or session ids — log ids (order no, agent
+ * login, request id) instead.  Each line is written with one write(2), so lines
  * from several workers sharing a file do not interleave.
  */
 #ifndef OM_LOG_H

@@ -15,7 +15,10 @@ json_object *m_obj(void);
 json_object *m_arr(void);
 /* m_add: add v (taken over) under key; returns v. */
 json_object *m_add(json_object *o, const char *key, json_object *v);
-/* m_str: a string, or JSON null when v is NULL. */
+/* m_str: a string, or JSON null when v is NULL; made valid UTF-8 on the
+ * way (invalid bytes and bidirectional overrides become U+FFFD), so no
+ * stored byte can break a page, a strict JSON reader or the text around
+ * it. */
 void m_str(json_object *o, const char *key, const char *v);
 void m_strn(json_object *o, const char *key, const char *v, size_t n);
 void m_int(json_object *o, const char *key, long long v);

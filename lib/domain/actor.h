@@ -49,6 +49,8 @@ enum dom_rc {
 	DOM_OK = 0,
 	CASE_CHANGED,		/* the case's state does not allow it (it changed meanwhile) */
 	CASE_MISSING,		/* no such case */
+	CASE_TAKEN,		/* another agent holds the case: a lead assigns it */
+	WAIT_BAD,		/* a wait must end in the future, within 30 days */
 	AGENT_MISSING,		/* no such enabled person */
 	AGENT_EXISTS,		/* the login is taken */
 	AGENT_SELF,		/* not to oneself */

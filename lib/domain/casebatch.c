@@ -5,8 +5,12 @@
 #include "domain/casebatch.h"
 #include "domain/cases.h"
 
+/* A JSON list of case ids, joined first and each case looked up by its
+ * id: the list drives the join (STRAIGHT_JOIN), whatever the statistics
+ * of a case table that was just bulk-loaded say. */
 #define JSON_IDS \
-	"JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
+	"JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j STRAIGHT_JOIN cases c" \
+	" ON c.id = j.id"
 
 static struct db_stmt q_open = DB_STMT(DB_CONSOLE,
 	"INSERT INTO cases (kind, order_id, order_no, user_id, order_created_at, state,"
@@ -15,7 +19,7 @@ static struct db_stmt q_open = DB_STMT(DB_CONSOLE,
 	" SELECT c.kind, c.order_id, c.order_no, c.user_id, c.created, 'open', c.severity,"
 	" c.amount,"
 	" c.since, c.warehouse, c.carrier, c.sku, c.group_key, c.group_label, c.facts, NOW(),"
-	" NOW() + INTERVAL ? MINUTE, NOW() + INTERVAL ? MINUTE, NOW(),"
+	" c.since + INTERVAL ? MINUTE, c.since + INTERVAL ? MINUTE, NOW(),"
 	" (SELECT s.id FROM silences s WHERE " SILENCE_MATCH " ORDER BY s.id LIMIT 1)"
 	" FROM (SELECT ? AS kind, j.* FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	"  order_id BIGINT UNSIGNED PATH '$[0]', order_no VARCHAR(32) PATH '$[1]',"
@@ -38,7 +42,7 @@ static struct db_stmt q_reopen = DB_STMT(DB_CONSOLE,
 	"UPDATE cases c SET state = 'open', reopened = reopened + 1, resolved_at = NULL,"
 	" resolved_by = NULL, resolution = NULL, cleared_at = NULL, acknowledged_at = NULL,"
 	" escalated_at = NULL, waiting_since = NULL, severity = ?, facts = ?, since = ?,"
-	" ack_due_at = NOW() + INTERVAL ? MINUTE, resolve_due_at = NOW() + INTERVAL ? MINUTE,"
+	" ack_due_at = ? + INTERVAL ? MINUTE, resolve_due_at = ? + INTERVAL ? MINUTE,"
 	" updated_at = NOW()," SILENCE_NOW " WHERE id = ?");
 static struct db_stmt q_event = DB_STMT(DB_CONSOLE,
 	"INSERT INTO case_events (case_id, order_id, at, actor_type, agent_id, actor, kind,"
@@ -48,19 +52,18 @@ static struct db_stmt q_event = DB_STMT(DB_CONSOLE,
  * q_resolve clears waiting_since.  (A multi-table UPDATE does not promise
  * the order of its assignments, hence two statements.) */
 static struct db_stmt q_resolve_pause = DB_STMT(DB_CONSOLE,
-	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.resolve_due_at ="
+	"UPDATE " JSON_IDS " SET c.resolve_due_at ="
 	" c.resolve_due_at + INTERVAL TIMESTAMPDIFF(SECOND, c.waiting_since, NOW()) SECOND"
 	" WHERE c.waiting_since IS NOT NULL");
 static struct db_stmt q_resolve = DB_STMT(DB_CONSOLE,
-	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.state = 'auto_resolved',"
+	"UPDATE " JSON_IDS " SET c.state = 'auto_resolved',"
 	" c.resolved_at = NOW(), c.resolved_by = NULL, c.resolution = ?,"
 	" c.waiting_since = NULL, c.updated_at = NOW()");
 static struct db_stmt q_resolve_events = DB_STMT(DB_CONSOLE,
 	"INSERT INTO case_events (case_id, order_id, at, actor_type, agent_id, actor, kind,"
-	" detail) SELECT c.id, c.order_id, NOW(), ?, ?, ?, 'auto_resolved', ? FROM " JSON_IDS
-	" JOIN cases c ON c.id = j.id");
+	" detail) SELECT c.id, c.order_id, NOW(), ?, ?, ?, 'auto_resolved', ? FROM " JSON_IDS);
 static struct db_stmt q_cleared = DB_STMT(DB_CONSOLE,
-	"UPDATE " JSON_IDS " JOIN cases c ON c.id = j.id SET c.cleared_at = NOW()");
+	"UPDATE " JSON_IDS " SET c.cleared_at = NOW()");
 
 static struct db_stmt q_group_big = DB_STMT(DB_CONSOLE,
 	"SELECT group_key, MIN(group_label), MIN(kind) FROM cases"
@@ -99,6 +102,21 @@ static struct db_stmt q_escalate_events = DB_STMT(DB_CONSOLE,
 static struct db_stmt q_escalate = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET escalated_at = NOW() WHERE " ESCALATE);
 
+/* Waits whose time came: back to the queue — to the owner (acknowledged),
+ * or open when nobody holds the case — with the clock going on from where
+ * it stopped, and a reminder. */
+#define WAKE "state = 'waiting' AND wait_until <= NOW()"
+static struct db_stmt q_wake_events = DB_STMT(DB_CONSOLE,
+	"INSERT INTO case_events (case_id, order_id, at, actor_type, agent_id, actor, kind,"
+	" detail) SELECT id, order_id, NOW(), ?, ?, ?, 'reminder',"
+	" CONCAT('等待到 ', DATE_FORMAT(wait_until, '%Y-%m-%d %H:%i'), ' 已到，请跟进')"
+	" FROM cases FORCE INDEX (ix_cases_wake) WHERE " WAKE);
+static struct db_stmt q_wake = DB_STMT(DB_CONSOLE,
+	"UPDATE cases FORCE INDEX (ix_cases_wake) SET resolve_due_at = resolve_due_at"
+	" + INTERVAL TIMESTAMPDIFF(SECOND, waiting_since, NOW()) SECOND,"
+	" state = IF(assignee_id IS NULL, 'open', 'acknowledged'), waiting_since = NULL,"
+	" wait_until = NULL, reminded = 1, updated_at = NOW() WHERE " WAKE);
+
 int
 cases_open(struct arena *a, const struct actor *who, const char *kind,
     long long ack_minutes, long long resolve_minutes, const char *rows)
@@ -132,7 +150,8 @@ case_reopen(struct arena *a, const struct actor *who, long long id,
     const struct case_facts *f, long long ack_minutes, long long resolve_minutes)
 {
 	int rc = DB_EXEC(a, &q_reopen, NULL, DB_INT(f->severity), DB_STR(f->facts),
-	    DB_STR(f->since), DB_INT(ack_minutes), DB_INT(resolve_minutes), DB_INT(id));
+	    DB_STR(f->since), DB_STR(f->since), DB_INT(ack_minutes), DB_STR(f->since),
+	    DB_INT(resolve_minutes), DB_INT(id));
 
 	return rc != DB_OK ? rc : event(a, who, id, "reopened", f->facts);
 }
@@ -196,6 +215,19 @@ cases_escalate(struct arena *a, const struct actor *who)
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
 	    (rc = DB_EXEC(a, &q_escalate_events, NULL, ACTOR_ARGS(who))) != DB_OK ||
 	    (rc = db_exec(a, &q_escalate, NULL, 0, NULL)) != DB_OK ||
+	    (rc = db_commit(DB_CONSOLE)) != DB_OK)
+		db_rollback(DB_CONSOLE);
+	return rc;
+}
+
+int
+cases_wake(struct arena *a, const struct actor *who)
+{
+	int rc;
+
+	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
+	    (rc = DB_EXEC(a, &q_wake_events, NULL, ACTOR_ARGS(who))) != DB_OK ||
+	    (rc = db_exec(a, &q_wake, NULL, 0, NULL)) != DB_OK ||
 	    (rc = db_commit(DB_CONSOLE)) != DB_OK)
 		db_rollback(DB_CONSOLE);
 	return rc;

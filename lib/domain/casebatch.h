@@ -1,5 +1,8 @@
 /* casebatch.h: changes of many cases at once — the scanner's writes
  *
+ * A case's SLA clock starts when its trouble began (`since`), not when a
+ * pass noticed it (`opened_at`): a case found late is born overdue.
+ *
  * A scanner pass opens, refreshes, reopens and auto-resolves cases by the
  * thousand, groups them into incidents and escalates the late ones; each
  * of these is one set-based statement over a JSON list of ids (or over
@@ -50,5 +53,10 @@ int incidents_update(struct arena *a, const struct actor *who, long long window,
 /* cases_escalate: open cases past their acknowledge target, not silenced,
  * are escalated, once (event "escalated"), in a transaction of its own. */
 int cases_escalate(struct arena *a, const struct actor *who);
+
+/* cases_wake: the waiting cases whose wait ended come back to the queue,
+ * to their owner, as reminders (event "reminder"), in a transaction of its
+ * own. */
+int cases_wake(struct arena *a, const struct actor *who);
 
 #endif

@@ -51,23 +51,32 @@ const struct label case_event_kinds[] = {
 	{ "note", "备注", "gray" },
 	{ "silenced", "异常单被静默", "gray" },
 	{ "unsilenced", "异常单解除静默", "gray" },
+	{ "reminder", "等待到期，回到队列", "amber" },
 	{ NULL, NULL, NULL },
 };
 
 static struct db_stmt q_lock = DB_STMT(DB_CONSOLE,
-	"SELECT state, order_id, order_no FROM cases WHERE id = ? FOR UPDATE");
+	"SELECT state, order_id, order_no, COALESCE(assignee_id, 0) FROM cases"
+	" WHERE id = ? FOR UPDATE");
 static struct db_stmt q_claim = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET state = IF(state = 'open', 'acknowledged', state),"
 	" assignee_id = ?, acknowledged_at = COALESCE(acknowledged_at, NOW()),"
 	" updated_at = NOW() WHERE id = ?");
+/* a wait ends in the future, within 30 days */
+static struct db_stmt q_until_ok = DB_STMT(DB_CONSOLE,
+	"SELECT CAST(? AS DATETIME) > NOW() AND CAST(? AS DATETIME) <= NOW() + INTERVAL 30 DAY");
 static struct db_stmt q_wait = DB_STMT(DB_CONSOLE,
-	"UPDATE cases SET state = 'waiting', waiting_since = NOW(),"
+	"UPDATE cases SET state = 'waiting', waiting_since = NOW(), wait_until = ?,"
+	" assignee_id = COALESCE(assignee_id, ?),"
 	" acknowledged_at = COALESCE(acknowledged_at, NOW()), updated_at = NOW() WHERE id = ?");
 /* the SLA clock stood still while waiting: the resolve target moves on */
 static struct db_stmt q_resume = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET state = 'acknowledged', resolve_due_at = resolve_due_at"
 	" + INTERVAL TIMESTAMPDIFF(SECOND, waiting_since, NOW()) SECOND,"
-	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+	" waiting_since = NULL, wait_until = NULL, updated_at = NOW() WHERE id = ?");
+/* a person acted on it: the reminder is seen */
+static struct db_stmt q_seen = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET reminded = 0 WHERE id = ? AND reminded = 1");
 /* closed while waiting: the clock stood still until now, as on resume
  * (assignments run left to right: resolve_due_at reads waiting_since
  * before it is cleared) */
@@ -75,7 +84,7 @@ static struct db_stmt q_close = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET state = ?, resolved_at = NOW(), resolved_by = ?, resolution = ?,"
 	" resolve_due_at = resolve_due_at + INTERVAL"
 	" COALESCE(TIMESTAMPDIFF(SECOND, waiting_since, NOW()), 0) SECOND,"
-	" waiting_since = NULL, updated_at = NOW() WHERE id = ?");
+	" waiting_since = NULL, wait_until = NULL, updated_at = NOW() WHERE id = ?");
 static struct db_stmt q_silence = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET silence_id = ?, updated_at = NOW() WHERE id = ?");
 static struct db_stmt q_person = DB_STMT(DB_CONSOLE,
@@ -111,15 +120,36 @@ person(struct arena *a, long long id, const char **login)
 	return rc == DB_NOROW ? AGENT_MISSING : rc;
 }
 
-int
-case_act(struct arena *a, const struct actor *who, long long id, const char *action,
-    long long to, const char *text)
+/* until_ok: a wait may end at until; DOM_OK, WAIT_BAD or an error. */
+static int
+until_ok(struct arena *a, const char *until)
 {
 	struct db_res res;
-	const char *state, *no, *detail = text ? text : "", *kind, *login;
-	long long order_id;
+	int rc, ok;
+
+	if (until == NULL)
+		return WAIT_BAD;
+	rc = DB_ONE(a, &q_until_ok, &res, DB_STR(until), DB_STR(until));
+	ok = rc == DB_OK && db_int(&res, 0) == 1;
+	db_done(&res);
+	if (rc != DB_OK && rc != DB_NOROW)
+		return rc;
+	return ok ? DOM_OK : WAIT_BAD;
+}
+
+int
+case_act(struct arena *a, const struct actor *who, long long id, const char *action,
+    const struct case_args *x)
+{
+	static const struct case_args none;
+	struct db_res res;
+	const char *state, *no, *detail, *kind, *login;
+	long long order_id, assignee, to;
 	int live, rc;
 
+	x = x ? x : &none;
+	detail = x->text ? x->text : "";
+	to = x->to;
 	rc = DB_ONE(a, &q_lock, &res, DB_INT(id));
 	if (rc != DB_OK) {
 		db_done(&res);
@@ -128,6 +158,7 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 	state = arena_strdup(a, db_str(&res, 0));
 	order_id = db_int(&res, 1);
 	no = arena_strdup(a, db_str(&res, 2));
+	assignee = db_int(&res, 3);
 	db_done(&res);
 	live = case_live(state);
 
@@ -138,6 +169,9 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 			return NOT_A_PERSON;
 		if (!live)
 			return CASE_CHANGED;
+		/* another's case is taken by assigning it (leads), not claiming */
+		if (claim && assignee && assignee != who->agent_id)
+			return CASE_TAKEN;
 		if (claim)
 			to = who->agent_id;
 		if ((rc = person(a, to, &login)) != DB_OK)
@@ -149,8 +183,12 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 	} else if (strcmp(action, "wait") == 0) {
 		if (strcmp(state, "open") != 0 && strcmp(state, "acknowledged") != 0)
 			return CASE_CHANGED;
+		if ((rc = until_ok(a, x->until)) != DOM_OK)
+			return rc;
 		kind = "waiting";
-		rc = DB_EXEC(a, &q_wait, NULL, DB_INT(id));
+		detail = arena_printf(a, "等待至 %.16s%s%s", x->until, *detail ? "：" : "", detail);
+		rc = DB_EXEC(a, &q_wait, NULL, DB_STR(x->until),
+		    who->type == ACTOR_AGENT ? DB_INT(who->agent_id) : DB_NULL, DB_INT(id));
 	} else if (strcmp(action, "resume") == 0) {
 		if (strcmp(state, "waiting") != 0)
 			return CASE_CHANGED;
@@ -176,7 +214,8 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 		return CASE_CHANGED;
 	if (rc != DB_OK ||
 	    (rc = DB_EXEC(a, &q_event, NULL, DB_INT(id), DB_INT(order_id), ACTOR_ARGS(who),
-	    DB_STR(kind), DB_STR(detail))) != DB_OK)
+	    DB_STR(kind), DB_STR(detail))) != DB_OK ||
+	    (who->type == ACTOR_AGENT && (rc = DB_EXEC(a, &q_seen, NULL, DB_INT(id))) != DB_OK))
 		return rc;
 	return audit(a, who, arena_printf(a, "case_%s", action), no,
 	    arena_printf(a, "case %lld", id), *detail ? detail : NULL);

@@ -18,17 +18,30 @@
 #include "domain/actor.h"
 #include "domain/shop.h"
 
+/* What a change of a case carries besides its kind. */
+struct case_args {
+	long long to;		/* assign: the agent; silence: the silence */
+	const char *text;	/* resolve, dismiss: how or why; note; silence: why */
+	const char *until;	/* wait: "YYYY-MM-DD HH:MM:SS" */
+};
+
 /* case_act: one change of one case by who:
- *   claim    the case becomes who's (who must be a person: NOT_A_PERSON)
- *   assign   to agent `to` (AGENT_MISSING when there is no such person)
- *   wait, resume   the SLA clock stops, and goes on
- *   resolve, dismiss   closed, text the resolution or reason
- *   note     text
- *   silence  under silence `to`, text its reason
- * DOM_OK; CASE_CHANGED when the case's state does not allow it (it
- * changed meanwhile); CASE_MISSING; or a db error. */
+ *   claim    the case becomes who's: who must be a person (NOT_A_PERSON)
+ *            and the case nobody's or who's already (CASE_TAKEN)
+ *   assign   to agent x->to (AGENT_MISSING when there is no such person)
+ *   wait     until x->until (in the future, within 30 days: WAIT_BAD);
+ *            the SLA clock stops, and a case nobody holds becomes who's
+ *            (when who is a person); at that time the scanner brings it
+ *            back to its owner as a reminder (cases_wake)
+ *   resume   the SLA clock goes on
+ *   resolve, dismiss   closed, x->text the resolution or reason
+ *   note     x->text
+ *   silence  under silence x->to, x->text its reason
+ * Any change by a person clears the case's reminder.  DOM_OK;
+ * CASE_CHANGED when the case's state does not allow it (it changed
+ * meanwhile); CASE_MISSING; or a db error. */
 int case_act(struct arena *a, const struct actor *who, long long case_id,
-    const char *action, long long to, const char *text);
+    const char *action, const struct case_args *x);
 /* case_live: 1 for open, acknowledged and waiting (the states in the
  * queue). */
 int case_live(const char *state);

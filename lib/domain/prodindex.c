@@ -29,11 +29,13 @@ static struct db_stmt q_batch = DB_STMT(DB_REPLICA,
 	" ORDER BY updated_at, id LIMIT 1000");
 static struct db_stmt q_forget = DB_STMT(DB_CONSOLE,
 	"DELETE g FROM JSON_TABLE(?, '$[*]' COLUMNS (pid BIGINT UNSIGNED PATH '$')) j"
-	" JOIN product_grams g ON g.product_id = j.pid");
+	" STRAIGHT_JOIN product_grams g ON g.product_id = j.pid");
 static struct db_stmt q_add = DB_STMT(DB_CONSOLE,
 	"INSERT IGNORE INTO product_grams (gram, product_id) SELECT g, pid FROM"
 	" JSON_TABLE(?, '$[*]' COLUMNS (g VARCHAR(2) CHARACTER SET utf8mb4 PATH '$[0]',"
 	" pid BIGINT UNSIGNED PATH '$[1]')) j");
+/* after a rebuild, fresh statistics (see mend-scan.c's q_analyze) */
+static struct db_stmt q_analyze = DB_STMT(DB_CONSOLE, "ANALYZE TABLE product_grams");
 static struct db_stmt q_save = DB_STMT(DB_CONSOLE,
 	"INSERT INTO index_state (name, watermark, items, refreshed_at)"
 	" VALUES ('products', ?, ?, NOW()) ON DUPLICATE KEY UPDATE"
@@ -160,5 +162,7 @@ prodindex_refresh(struct arena *a, int rebuild, long long *changed)
 	/* An empty catalogue still counts as indexed. */
 	if (rc == DB_OK && fresh && *changed == 0)
 		rc = DB_EXEC(a, &q_save, NULL, DB_STR(since), DB_INT(0));
+	if (rc == DB_OK && *changed >= 1000)
+		rc = db_exec(a, &q_analyze, NULL, 0, NULL);
 	return rc;
 }

@@ -11,7 +11,8 @@
 #define TOKEN_PREFIX "om_"		/* API tokens: om_ + 43 characters */
 #define TOKEN_BYTES 32
 #define LOGIN_FREE 5			/* failures before delays, per login */
-#define ADDR_FREE 20			/* ... per address */
+#define PAIR_FREE 5			/* ... per login from one address */
+#define ADDR_FREE 200			/* ... per address: an office shares one */
 #define MAX_DELAY 900			/* seconds */
 
 static struct db_stmt q_signin = DB_STMT(DB_CONSOLE,
@@ -53,10 +54,12 @@ static struct db_stmt q_token_revoke = DB_STMT(DB_CONSOLE,
 static struct db_stmt q_token_owner = DB_STMT(DB_CONSOLE,
 	"SELECT a.login, t.name FROM api_tokens t JOIN agents a ON a.id = t.agent_id"
 	" WHERE t.id = ?");
+/* Each subject's wait (seconds, 0: none) and its failures this hour. */
 static struct db_stmt q_throttle = DB_STMT(DB_CONSOLE,
-	"SELECT COALESCE(MAX(CEILING(TIMESTAMPDIFF(MICROSECOND, NOW(3), blocked_until)"
-	" / 1000000)), 0) FROM login_throttle WHERE subject IN (?, ?)"
-	" AND blocked_until > NOW(3)");
+	"SELECT subject, IF(blocked_until > NOW(3), CEILING(TIMESTAMPDIFF(MICROSECOND,"
+	" NOW(3), blocked_until) / 1000000), 0),"
+	" IF(window_start > NOW() - INTERVAL 1 HOUR, failures, 0)"
+	" FROM login_throttle WHERE subject IN (?, ?, ?)");
 static struct db_stmt q_fail_get = DB_STMT(DB_CONSOLE,
 	"SELECT failures FROM login_throttle WHERE subject = ?"
 	" AND window_start > NOW() - INTERVAL 1 HOUR");
@@ -149,22 +152,50 @@ fail(struct arena *a, const char *subj, long long free)
 	    DB_INT(delay));
 }
 
+/* waiting: how long this attempt must wait before a password is checked.
+ * A login under attack waits (its own failures, or its failures from this
+ * address); an address past its far higher limit makes only logins that
+ * failed lately wait, so a correct password for an account nobody attacks
+ * gets in even when the whole office shares the address an attacker used. */
+static int
+waiting(struct arena *a, const char *login, const char *pair, const char *ip,
+    long long *wait)
+{
+	long long ip_wait = 0, login_failures = 0, w;
+	struct db_res res;
+	int rc = DB_EXEC(a, &q_throttle, &res, DB_STR(login), DB_STR(pair), DB_STR(ip));
+
+	*wait = 0;
+	if (rc != DB_OK)
+		return rc;
+	while ((rc = db_next(&res)) > 0) {
+		w = db_int(&res, 1);
+		if (strcmp(db_str(&res, 0), ip) == 0)
+			ip_wait = w;
+		else if (w > *wait)
+			*wait = w;
+		if (strcmp(db_str(&res, 0), login) == 0)
+			login_failures = db_int(&res, 2);
+	}
+	if (rc < 0 || (rc = db_done(&res)) != DB_OK)
+		return rc;
+	if (login_failures > 0 && ip_wait > *wait)
+		*wait = ip_wait;
+	return DB_OK;
+}
+
 int
 sign_in(struct arena *a, const struct actor *who, const char *login,
     const char *password, long long *agent_id, long long *wait)
 {
-	const char *why = NULL;
+	const char *why = NULL, *sl = subject(a, "login", login),
+	    *sp = arena_printf(a, "pair:%.60s@%.40s", login, who->addr),
+	    *si = subject(a, "ip", who->addr);
 	struct db_res res;
 	int rc, ok = 0, rehash = 0;
 	char hash[PASSWORD_HASH_LEN];
 
-	*wait = 0;
-	rc = DB_ONE(a, &q_throttle, &res, DB_STR(subject(a, "login", login)),
-	    DB_STR(subject(a, "ip", who->addr)));
-	if (rc == DB_OK)
-		*wait = db_int(&res, 0);
-	db_done(&res);
-	if (rc != DB_OK && rc != DB_NOROW)
+	if ((rc = waiting(a, sl, sp, si, wait)) != DB_OK)
 		return rc;
 	if (*wait > 0) {
 		rc = audit(a, who, "login_throttled", NULL, login, NULL);
@@ -189,13 +220,15 @@ sign_in(struct arena *a, const struct actor *who, const char *login,
 	if (rc != DB_OK && rc != DB_NOROW)
 		return rc;
 	if (!ok) {
-		if ((rc = fail(a, subject(a, "login", login), LOGIN_FREE)) != DB_OK ||
-		    (rc = fail(a, subject(a, "ip", who->addr), ADDR_FREE)) != DB_OK ||
+		if ((rc = fail(a, sl, LOGIN_FREE)) != DB_OK ||
+		    (rc = fail(a, sp, PAIR_FREE)) != DB_OK ||
+		    (rc = fail(a, si, ADDR_FREE)) != DB_OK ||
 		    (rc = audit(a, who, "login_failed", NULL, login, why)) != DB_OK)
 			return rc;
 		return SIGNIN_FAILED;
 	}
-	if ((rc = DB_EXEC(a, &q_fail_clear, NULL, DB_STR(subject(a, "login", login)))) != DB_OK)
+	if ((rc = DB_EXEC(a, &q_fail_clear, NULL, DB_STR(sl))) != DB_OK ||
+	    (rc = DB_EXEC(a, &q_fail_clear, NULL, DB_STR(sp))) != DB_OK)
 		return rc;
 	if (rehash && password_hash(password, hash) == 0)
 		return DB_EXEC(a, &q_rehash, NULL, DB_STR(hash), DB_INT(*agent_id));

@@ -7,10 +7,13 @@
  * characters) is stored the same way and holds a subset of its agent's
  * permissions, never more than the agent holds today.
  *
- * Failed sign-ins are counted per login and per address: past a few, each
- * further attempt must wait a growing delay (never a lock a stranger
- * could keep closed), and a waiting attempt is refused without a password
- * check.  A failed sign-in never says whether the login exists, and costs
+ * Failed sign-ins are counted per login, per login and address, and per
+ * address: past a few for a login (5), each further attempt for it must
+ * wait a growing delay (never a lock a stranger could keep closed), and a
+ * waiting attempt is refused without a password check.  The address's own
+ * limit is far higher (200 an hour: a whole office shares one) and only
+ * holds back logins that failed lately: a correct password for an account
+ * nobody attacks is never refused for its address.  A failed sign-in never says whether the login exists, and costs
  * the same password hash.
  */
 #ifndef OM_SESSIONS_H

@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -100,7 +104,7 @@ to_login(struct req *r)
 
 	if (r->json || strcmp(r->method, "GET") != 0) {
 		resp_header(r, "WWW-Authenticate", "Bearer realm=\"ordermend\"");
-		page_error(r, 401, "需要登录", "请先登录。Sign in first.");
+		page_error(r, 401, "需要登录", "请先登录。");
 		return;
 	}
 	if (r->query[0])
@@ -134,10 +138,9 @@ dispatch(struct req *r, const struct route *routes)
 					    allow.len ? ", " : "", rt->method);
 			resp_header(r, "Allow", "%s", allow.p);
 			buf_free(&allow);
-			page_error(r, 405, "方法不允许", "This address does not accept %s.",
-			    r->method);
+			page_error(r, 405, "方法不允许", "这个地址不接受 %s 请求。", r->method);
 		} else
-			page_error(r, 404, "页面不存在", "There is no page at this address.");
+			page_error(r, 404, "页面不存在", "没有这个页面。请检查地址，或用上方的搜索框查找订单。");
 		return;
 	}
 	match(r, found->pattern, r->path);	/* recapture the segments */
@@ -154,7 +157,7 @@ dispatch(struct req *r, const struct route *routes)
 		audit(&r->arena, auth_actor(r), "permission_denied", NULL, r->path, r->method);
 		rlog(r, LOG_WARN, "forbidden", "login=%s path=%s", r->sess->login,
 		    r->path);
-		page_error(r, 403, "没有权限", "Your role does not allow this.");
+		page_error(r, 403, "没有权限", "你的角色不能做这件事。如需权限，请联系管理员。");
 		return;
 	}
 	if (r->sess && r->sess->must_change_password &&
@@ -164,10 +167,9 @@ dispatch(struct req *r, const struct route *routes)
 			resp_redirect(r, url_for(&r->arena, "/account/password"));
 		else
 			page_error(r, 403, "请先修改密码",
-			    "Your password was reset: change it at /account/password first.");
+			    "你的密码已被重置，请先在「修改密码」页面设置新密码。");
 		return;
 	}
-	auth_csrf(r);
 	/* a script with an API token needs no CSRF token: no browser sends
 	 * an Authorization header on its own */
 	if (strcmp(r->method, "POST") == 0 && !(r->sess && r->sess->token_id) &&
@@ -175,8 +177,7 @@ dispatch(struct req *r, const struct route *routes)
 		audit(&r->arena, auth_actor(r), "csrf_refused", NULL, r->path, r->err);
 		rlog(r, LOG_WARN, "csrf_refused", "path=%s why=%s", r->path, r->err);
 		page_error(r, 403, "请求被拒绝",
-		    "请刷新页面后重试。The form expired or came from another site; "
-		    "reload the page and try again.");
+		    "表单已过期，或来自其他网站。请刷新页面后重试。");
 		return;
 	}
 	found->handler(r);
@@ -192,7 +193,7 @@ serve(struct req *r, const struct req_io *io, const struct route *routes)
 	else
 		dispatch(r, routes);
 	if (!r->done)
-		page_error(r, 500, "内部错误", "页面没有给出回答。The page produced no answer.");
+		page_error(r, 500, "内部错误", "页面没有给出回答。");
 	resp_send(r);
 	rlog(r, r->status >= 500 ? LOG_WARN : LOG_INFO, "request",
 	    "method=%s path=%s status=%d ms=%lld", r->method ? r->method : "-",
@@ -216,6 +217,107 @@ cfg_complaint(const char *file, int line, const char *msg)
 		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
 	else
 		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+/* --- workers ---------------------------------------------------------- */
+
+/* limit_memory: a worker may use [server] memory_limit MiB of address
+ * space: one request cannot take the machine's memory, and a record that
+ * makes libfcgi ask for gigabytes ends the worker (its allocator aborts),
+ * which the supervisor replaces, instead of holding it.  Not under the
+ * address sanitizer, which reserves terabytes by design. */
+static void
+limit_memory(void)
+{
+#ifndef __SANITIZE_ADDRESS__
+	struct rlimit rl;
+
+	if (cfg.memory_limit <= 0)
+		return;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)cfg.memory_limit << 20;
+	setrlimit(RLIMIT_AS, &rl);
+#endif
+}
+
+/* supervise: under FastCGI the first process keeps [server] workers
+ * workers, each a fork sharing the listening socket (fd 0), and replaces
+ * one that dies at once — a hostile record can make libfcgi abort a
+ * worker, and nothing else would start another (spawn-fcgi does not).  A
+ * worker that died within a second of its start is replaced after a tenth
+ * of one, so a crash loop does not spin.  SIGTERM stops the workers and
+ * then the supervisor.  Returns in each worker; the supervisor exits. */
+static void
+supervise(const char *name)
+{
+	long long n = cfg.workers, i, alive = 0;
+	pid_t *kids = xcalloc((size_t)n, sizeof(*kids)), pid;
+	int64_t *born = xcalloc((size_t)n, sizeof(*born));
+	struct sigaction sa;
+	int status;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;	/* no SA_RESTART: waitpid returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	log_ev(LOG_INFO, NULL, "supervisor", "pid=%ld workers=%lld", (long)getpid(), n);
+	for (;;) {
+		for (i = 0; i < n && !stopping; i++) {
+			if (kids[i])
+				continue;
+			if (born[i] && now_ms() - born[i] < 1000)
+				usleep(100000);
+			if ((pid = fork()) == 0) {
+				free(kids);
+				free(born);
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGINT, SIG_DFL);
+				limit_memory();
+				return;
+			}
+			if (pid < 0) {
+				log_ev(LOG_ERROR, NULL, "fork_failed", "errno=%d", errno);
+				sleep(1);
+				continue;
+			}
+			kids[i] = pid;
+			born[i] = now_ms();
+			alive++;
+		}
+		if (stopping || alive == 0)
+			break;
+		if ((pid = waitpid(-1, &status, 0)) < 0)
+			continue;	/* a signal: look again */
+		for (i = 0; i < n; i++)
+			if (kids[i] == pid) {
+				kids[i] = 0;
+				alive--;
+				if (!stopping)
+					log_ev(LOG_WARN, NULL, "worker_died", "program=%s pid=%ld"
+					    " status=%d signal=%d", name, (long)pid,
+					    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+					    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (kids[i])
+			kill(kids[i], SIGTERM);
+	while (alive > 0 && waitpid(-1, &status, 0) > 0)
+		alive--;
+	log_ev(LOG_INFO, NULL, "stop", "pid=%ld", (long)getpid());
+	exit(0);
+}
+
+/* idle_timeout: a connection that sends nothing for [server]
+ * request_timeout is dropped, not waited for: accepted sockets inherit
+ * the listening socket's timeouts, and libfcgi closes a connection whose
+ * read fails and accepts the next. */
+static void
+idle_timeout(void)
+{
+	struct timeval tv = { .tv_sec = (time_t)cfg.request_timeout };
+
+	setsockopt(0, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(0, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 /* check_mounts: every route of a mounted program is under its mounts
@@ -310,6 +412,8 @@ app_main(int argc, char **argv, const char *name, const struct route *routes,
 		struct req_io io = { fcgi_getenv, fcgi_read, fcgi_write, NULL };
 		struct sigaction sa;
 
+		idle_timeout();
+		supervise(name);
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_term;
 		sigaction(SIGTERM, &sa, NULL);

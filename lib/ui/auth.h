@@ -51,8 +51,9 @@ void auth_abandon(struct req *r);
  * just did (its privileges changed), a new one for this browser, inside
  * the caller's transaction; DB_OK or an error. */
 int auth_renew(struct req *r);
-/* auth_csrf: r->csrf for the page's forms: the session's token, or for a
- * visitor the om_pre cookie (set when missing). */
+/* auth_csrf: r->csrf for a visitor's form (the login form): the om_pre
+ * cookie, set when missing.  A signed-in agent's pages have the session's
+ * token already; no other public page sets a cookie. */
 void auth_csrf(struct req *r);
 /* auth_csrf_ok: a state-changing request's token and origin are right;
  * 1 or 0 with r->err set. */

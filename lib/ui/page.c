@@ -155,7 +155,7 @@ page_refused(struct req *r, int rc)
 	case RULE_MISSING:
 		status = 404;
 		break;
-	case NOT_A_PERSON: case AGENT_SELF:
+	case NOT_A_PERSON: case AGENT_SELF: case CASE_TAKEN:
 		status = 403;
 		break;
 	default:

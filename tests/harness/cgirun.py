@@ -23,9 +23,9 @@ def session(st, login="agent"):
 
 
 def run(st, program, path, query="", cookie=None, explain=False, accept=None, body=None,
-        addr="127.0.0.1", cookies=None):
+        addr="127.0.0.1", cookies=None, env_extra=None):
     """Returns (status, body, plan lines, seconds).  With body (a str), a
-    urlencoded POST."""
+    urlencoded POST; env_extra: more CGI variables (headers, settings)."""
     env = dict(st.env(), GATEWAY_INTERFACE="CGI/1.1", REQUEST_METHOD="GET",
                PATH_INFO=path, QUERY_STRING=query, REMOTE_ADDR=addr,
                ORDERMEND_LOG_FILE="", ORDERMEND_LOG_LEVEL="info")
@@ -41,6 +41,7 @@ def run(st, program, path, query="", cookie=None, explain=False, accept=None, bo
         env["HTTP_ACCEPT"] = accept
     if explain:
         env["ORDERMEND_EXPLAIN"] = "1"
+    env.update(env_extra or {})
     t = time.time()
     p = subprocess.run([os.path.join(st.build, program + ".fcgi")], env=env,
                        capture_output=True, text=True, timeout=60,

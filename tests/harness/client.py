@@ -44,8 +44,10 @@ class Client:
         c = http.client.HTTPConnection(self.host, self.port, timeout=30)
         c.request(method, path, body=raw_body, headers=h)
         r = c.getresponse()
-        data = r.read().decode("utf-8", errors="replace")
+        raw = r.read()
+        data = raw.decode("utf-8", errors="replace")
         resp = Resp(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        resp.raw = raw
         resp.all_headers = r.getheaders()
         c.close()
         for name, value in resp.all_headers:

@@ -18,6 +18,10 @@ import tempfile
 import time
 import urllib.request
 
+# Every log and file the stack makes is readable by its owner and group
+# only: logs can hold what agents searched for.
+os.umask(0o027)
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # every folder in cgi-bin/ with a routes.c is one program
 PROGRAMS = sorted(d for d in os.listdir(os.path.join(REPO, "cgi-bin"))
@@ -165,10 +169,16 @@ socket = {sock}
                      "--user=root", "--auth-root-authentication-method=socket",
                      "--skip-test-db", "--datadir=" + datadir])
         log = open(os.path.join(self.logs, "mariadbd.out"), "a")
+        # MariaDB makes its files with UMASK (default 0660): its logs 0640 too
         subprocess.Popen(["mariadbd", "--defaults-file=" + os.path.join(self.root, "my.cnf")],
+                         env=dict(os.environ, UMASK="0640", UMASK_DIR="0750"),
                          stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                          start_new_session=True)
         self.wait_db()
+        # (its error log is opened before UMASK applies)
+        err = os.path.join(self.logs, "mariadb.err")
+        if os.path.exists(err):
+            os.chmod(err, 0o640)
 
     def wait_db(self, timeout=60):
         end = time.time() + timeout
@@ -252,15 +262,23 @@ interval = {scan_interval}
     # --- programs and nginx -------------------------------------------------
 
     def start_programs(self, names=None):
-        for name in names or self.program_names:
+        env = self.env()
+        env["ORDERMEND_SERVER_WORKERS"] = str(self.workers)
+        names = names or self.program_names
+        for name in names:
             sock = os.path.join(self.run, name + ".sock")
             if os.path.exists(sock):
                 os.unlink(sock)
             log = open(os.path.join(self.logs, name + ".log"), "a")
-            subprocess.run(["spawn-fcgi", "-s", sock, "-F", str(self.workers),
+            # one supervisor a program; it keeps [server] workers workers
+            subprocess.run(["spawn-fcgi", "-s", sock, "-F", "1",
                             "-P", self.pidfile(name), "-M", "0600", "--",
                             os.path.join(self.build, name + ".fcgi")],
-                           env=self.env(), stdout=log, stderr=log, check=True)
+                           env=env, stdout=log, stderr=log, check=True)
+        end = time.time() + 10
+        while time.time() < end and any(len(self.worker_pids(n)) < self.workers
+                                        for n in names):
+            time.sleep(0.02)
 
     def stop_programs(self, names=None):
         for name in names or self.program_names:
@@ -465,7 +483,15 @@ http {{
         return list(self.program_names)
 
     def worker_pids(self, name):
-        return [p for p in self.pids(name) if pid_alive(p)]
+        """The workers of a program: the children of its supervisor."""
+        kids = []
+        for p in self.pids(name):
+            try:
+                with open("/proc/%d/task/%d/children" % (p, p)) as f:
+                    kids += [int(x) for x in f.read().split()]
+            except OSError:
+                pass
+        return sorted(k for k in kids if pid_alive(k))
 
     def log(self, name):
         try:

@@ -67,10 +67,12 @@ def main():
     passed = failed = 0
     t0 = time.time()
     # the queue's counts per kind are cached for a few seconds per worker;
-    # the tests compare them with the database right after changing it
+    # the tests compare them with the database right after changing it.
+    # An idle connection is dropped after 3 s (test_security waits for it).
     st = stack.Stack(build=build, orders=orders, seed=11, sanitize=sanitize,
                      keep=os.environ.get("KEEP") == "1",
-                     conf_extra="[queue]\ncounts_ttl = 0s\n")
+                     conf_extra="[queue]\ncounts_ttl = 0s\n"
+                     "[server]\nrequest_timeout = 3s\n")
     try:
         st.start()
         print("stack up in %.1fs at %s (root %s)" % (time.time() - t0, st.url, st.root),

@@ -190,7 +190,8 @@ def test_claim_wait_resume_resolve_with_events_and_audit(st):
     assert audit_count(st, "case_claim") == before + 1
     assert set(walk(c, "assignee=me")) >= {int(cid)}
     # waiting pauses the SLA: the resolve target moves by the time spent waiting
-    assert c.post("/cases/%s/wait" % cid).status == 303
+    until = one(st, "SELECT DATE_FORMAT(NOW() + INTERVAL 1 DAY, '%Y-%m-%d %H:%i')")
+    assert c.post("/cases/%s/wait" % cid, {"until": until}).status == 303
     due0 = one(st, "SELECT resolve_due_at FROM cases WHERE id = %s" % cid)
     con(st, "UPDATE cases SET waiting_since = waiting_since - INTERVAL 1 HOUR WHERE id = %s" % cid)
     page = c.get("/cases/%s" % cid).body
@@ -218,6 +219,56 @@ def test_claim_wait_resume_resolve_with_events_and_audit(st):
     n = int(one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid))
     r = c.post("/cases/%s/dismiss" % cid, {"reason": "x"})
     assert r.status == 409
+    assert int(one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid)) == n
+
+
+def test_claim_takes_only_a_case_nobody_holds(st):
+    cid = live_case(st)
+    a = agent(st)
+    assert a.post("/cases/%s/claim" % cid).status == 303
+    st.add_agent("agent2", "agent2-password", "二号客服", "agent")
+    b = Client(st.url).login("agent2", "agent2-password")
+    n = int(one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid))
+    audits = audit_count(st, "case_claim")
+    # another agent's case: refused, saying whose it is, nothing changed
+    r = b.post("/cases/%s/claim" % cid)
+    assert r.status == 403 and "李客服" in r.body and "主管" in r.body, r
+    r = b.post("/cases/%s/claim" % cid, headers={"Accept": "application/json"})
+    assert r.status == 403 and "李客服" in r.json()["error"]["message"]
+    assert one(st, "SELECT a.login FROM cases c JOIN agents a ON a.id = c.assignee_id"
+                   " WHERE c.id = %s" % cid) == "agent"
+    assert int(one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid)) == n
+    assert audit_count(st, "case_claim") == audits
+    # the case page offers no claim to them; in bulk it is counted as taken
+    page = b.get("/cases/%s" % cid).body
+    assert "/cases/%s/claim" % cid not in page
+    r = b.post("/queue/bulk/claim", {"id": cid, "confirm": "1"},
+               headers={"Accept": "application/json"})
+    assert r.status == 200 and r.json()["done"] == 0 and r.json()["taken"] == 1, r.json()
+    # a lead assigns it instead
+    l = lead(st)
+    uid = one(st, "SELECT id FROM agents WHERE login = 'agent2'")
+    assert l.post("/cases/%s/assign" % cid, {"to": uid}).status == 303
+    assert one(st, "SELECT assignee_id FROM cases WHERE id = %s" % cid) == uid
+
+
+def test_a_service_account_cannot_claim(st):
+    cid = live_case(st)
+    admin = Client(st.url).login("admin", "demo-admin")
+    r = admin.post("/admin/agents", {"login": "svc.bot", "name": "脚本", "role": "agent",
+                                     "service": "1", "max_refund": "0",
+                                     "daily_refund": "0"})
+    assert r.status in (200, 303), r
+    aid = one(st, "SELECT id FROM agents WHERE login = 'svc.bot'")
+    r = admin.post("/admin/tokens", {"agent": aid, "name": "bot", "days": "1",
+                                     "perm": "view_orders"},
+                   headers={"Accept": "application/json"})
+    token = r.json()["new_token"]["token"]
+    bot = Client(st.url)
+    bot.default_headers["Authorization"] = "Bearer " + token
+    n = int(one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid))
+    r = bot.request("POST", "/cases/%s/claim" % cid, headers={"Accept": "application/json"})
+    assert r.status == 403 and "服务账号" in r.json()["error"]["message"], r
     assert int(one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid)) == n
 
 
@@ -272,7 +323,7 @@ def test_bulk_confirms_the_count_then_acts(st):
                headers={"Accept": "application/json"})
     assert r.status == 200
     assert r.json() == {"action": "dismiss", "requested": 3, "done": 2, "skipped": 1,
-                        "more": False}
+                        "changed": 1, "taken": 0, "refused": 0, "more": False}
     # every case matching a filter
     kind = one(st, "SELECT kind FROM cases WHERE live = 1 AND silence_id IS NULL AND"
                    " incident_id IS NULL GROUP BY kind ORDER BY COUNT(*) LIMIT 1")

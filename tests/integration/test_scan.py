@@ -145,6 +145,11 @@ def act(c, case_id, action, **form):
     assert r.status == 303, (action, r)
 
 
+def tomorrow(st):
+    """A wait's end a day from now, as the wait form sends it."""
+    return one(st, "SELECT DATE_FORMAT(NOW() + INTERVAL 1 DAY, '%Y-%m-%d %H:%i')")
+
+
 def scan(st, *args):
     run = st.scan_once(*args)
     assert run is not None, "the scanner found its lock taken"
@@ -554,7 +559,7 @@ def test_waiting_pauses_the_sla_clock(st):
     ids = {o: int(case(st, o, "refund_stuck")["id"]) for o in (a, b, c)}
 
     def wait_for(oid, minutes):
-        act(lc, ids[oid], "wait")
+        act(lc, ids[oid], "wait", until=tomorrow(st))
         got = case(st, oid, "refund_stuck")
         assert got["state"] == "waiting" and got["waiting_since"], got
         # it has waited this long
@@ -587,7 +592,7 @@ def test_waiting_pauses_the_sla_clock(st):
     assert 1800 <= moved(c, due) <= 1800 + 10, moved(c, due)
     # a waiting case is never escalated
     d, _ = mk(st, status="refunding", created="NOW - 3 DAY", paid="NOW - 3 DAY")
-    refund(st, d, "NOW - 2 DAY")
+    refund(st, d, "NOW - 1470 MINUTE")     # past the threshold half an hour ago
     scan(st)
     ids[d] = int(case(st, d, "refund_stuck")["id"])
     wait_for(d, 10)
@@ -597,9 +602,9 @@ def test_waiting_pauses_the_sla_clock(st):
 
 
 def test_escalation_past_the_acknowledge_target(st):
-    late, _ = mk(st, paid="NOW - 1 HOUR", city="")
-    taken, _ = mk(st, paid="NOW - 1 HOUR", city="")
-    fresh, _ = mk(st, paid="NOW - 1 HOUR", city="")
+    late, _ = mk(st, created="NOW - 10 MINUTE", paid="NOW - 5 MINUTE", city="")
+    taken, _ = mk(st, created="NOW - 10 MINUTE", paid="NOW - 5 MINUTE", city="")
+    fresh, _ = mk(st, created="NOW - 10 MINUTE", paid="NOW - 5 MINUTE", city="")
     scan(st)
     cl, ct, cf = (case(st, o, "address_problem") for o in (late, taken, fresh))
     act(lead(st), int(ct["id"]), "claim")
@@ -613,6 +618,69 @@ def test_escalation_past_the_acknowledge_target(st):
     scan(st)
     assert len(events(st, int(cl["id"]), "escalated")) == 1
     assert events(st, int(ct["id"]), "escalated") == []
+
+
+def test_the_sla_clock_starts_when_the_trouble_began(st):
+    # found now, began long ago: born overdue, and escalated by the same
+    # pass (past the acknowledge target too)
+    old, _ = mk(st, status="pending", created="NOW - 3 DAY", paid_amount=0)
+    new, _ = mk(st, status="pending", created="NOW - 40 MINUTE", paid_amount=0)
+    scan(st)
+    co, cn = case(st, old, "unpaid_timeout"), case(st, new, "unpaid_timeout")
+    # unpaid_timeout: the clock starts at creation plus the threshold (30 min)
+    assert -3 * 86400 + 1800 - 5 <= secs(st, "'%s'" % co["since"]) <= -3 * 86400 + 1800 + 5
+    ack, resolve = (int(x) for x in rows(st, "SELECT ack_minutes, resolve_minutes FROM"
+                                         " anomaly_rules WHERE kind = 'unpaid_timeout'")[0])
+    assert int(one(st, "SELECT TIMESTAMPDIFF(MINUTE, since, resolve_due_at) FROM cases"
+                       " WHERE id = %s" % co["id"])) == resolve
+    assert int(one(st, "SELECT TIMESTAMPDIFF(MINUTE, since, ack_due_at) FROM cases"
+                       " WHERE id = %s" % cn["id"])) == ack
+    assert secs(st, "'%s'" % co["resolve_due_at"]) < 0 and co["escalated_at"] is not None
+    assert secs(st, "'%s'" % cn["resolve_due_at"]) > 0 and cn["escalated_at"] is None
+    # the queue's soonest-due order is the order the troubles began in
+    c = lead(st)
+    seen = [r["id"] for r in c.get_json("/queue?kind=unpaid_timeout&sort=due").json()["rows"]]
+    assert seen.index(int(co["id"])) < seen.index(int(cn["id"])) if int(cn["id"]) in seen \
+        else int(co["id"]) in seen
+    page = c.get("/cases/%s" % co["id"]).body
+    assert "超时" in page and "已升级" in page
+
+
+def test_a_wait_ends_and_the_case_comes_back_to_its_owner(st):
+    oid, _ = mk(st, created="NOW - 10 MINUTE", paid="NOW - 5 MINUTE", city="")
+    scan(st)
+    cid = int(case(st, oid, "address_problem")["id"])
+    a = Client(st.url).login("agent", "demo-agent")
+    # a wait needs an end; it takes the case for the agent
+    a.get("/cases/%d" % cid)
+    r = a.post("/cases/%d/wait" % cid, {})
+    assert r.status == 400 and "等待到" in r.body
+    r = a.post("/cases/%d/wait" % cid, {"until": "2001-01-01 10:00"})
+    assert r.status == 400 and "之后" in r.body
+    assert case(st, oid, "address_problem")["state"] == "open"
+    assert "明天 10:00" in a.get("/cases/%d" % cid).body
+    act(a, cid, "wait", until=tomorrow(st))
+    got = rows(st, "SELECT c.state, a.login, c.wait_until IS NOT NULL, c.reminded FROM cases c"
+                   " JOIN agents a ON a.id = c.assignee_id WHERE c.id = %d" % cid)[0]
+    assert got == ["waiting", "agent", "1", "0"], got
+    scan(st)
+    assert case(st, oid, "address_problem")["state"] == "waiting"      # not yet
+    # the clock reaches the end of the wait (the wait began an hour ago)
+    rows(st, "UPDATE cases SET wait_until = NOW() - INTERVAL 1 MINUTE,"
+             " waiting_since = NOW() - INTERVAL 1 HOUR WHERE id = %d" % cid)
+    due = int(one(st, "SELECT UNIX_TIMESTAMP(resolve_due_at) FROM cases WHERE id = %d" % cid))
+    scan(st)
+    got = rows(st, "SELECT c.state, a.login, c.wait_until IS NULL, c.reminded,"
+                   " UNIX_TIMESTAMP(c.resolve_due_at) - %d FROM cases c"
+                   " JOIN agents a ON a.id = c.assignee_id WHERE c.id = %d" % (due, cid))[0]
+    assert got[:4] == ["acknowledged", "agent", "1", "1"], got
+    assert 3600 <= int(got[4]) <= 3610, got        # the clock stood still meanwhile
+    assert events(st, cid, "reminder")
+    q = a.get_json("/queue?assignee=me").json()
+    assert [r for r in q["rows"] if r["id"] == cid and r["reminded"]], q["rows"]
+    # once the agent acts on it, the reminder is seen
+    act(a, cid, "note", reason="已跟进")
+    assert one(st, "SELECT reminded FROM cases WHERE id = %d" % cid) == "0"
 
 
 def test_an_incremental_pass_looks_only_at_changed_orders(st):

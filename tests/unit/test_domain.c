@@ -40,6 +40,8 @@ static struct db_stmt q_last_audit = DB_STMT(DB_CONSOLE,
 	"SELECT kind, actor_type, COALESCE(agent_id, 0), COALESCE(login, ''), order_no,"
 	" COALESCE(detail, ''), request_id FROM audit_log WHERE order_no = ?"
 	" ORDER BY id DESC LIMIT 1");
+static struct db_stmt q_tomorrow = DB_STMT(DB_CONSOLE,
+	"SELECT DATE_FORMAT(NOW() + INTERVAL 1 DAY, '%Y-%m-%d %H:%i:%s')");
 static struct db_stmt q_audits = DB_STMT(DB_CONSOLE,
 	"SELECT COUNT(*) FROM audit_log WHERE order_no = ?");
 
@@ -123,7 +125,7 @@ START_TEST(a_rule_changes_a_case_like_an_agent)
 	const char *events, *audits;
 
 	rule.request_id = "unit-1";
-	ck_assert_int_eq(TX(case_act(&a, &rule, id, "note", 0, "规则备注")), DOM_OK);
+	ck_assert_int_eq(TX(case_act(&a, &rule, id, "note", &(struct case_args){ .text = "规则备注" })), DOM_OK);
 	ck_assert_str_eq(ONE(&q_last_event, 0, DB_INT(id)), "note");
 	ck_assert_str_eq(ONE(&q_last_event, 1, DB_INT(id)), "rule");
 	ck_assert_str_eq(ONE(&q_last_event, 2, DB_INT(id)), "0");
@@ -138,14 +140,14 @@ START_TEST(a_rule_changes_a_case_like_an_agent)
 	/* a rule is not a person: it cannot claim, and nothing is written */
 	events = ONE(&q_events, 0, DB_INT(id));
 	audits = ONE(&q_audits, 0, DB_STR(order_no));
-	ck_assert_int_eq(TX(case_act(&a, &rule, id, "claim", 0, NULL)), NOT_A_PERSON);
+	ck_assert_int_eq(TX(case_act(&a, &rule, id, "claim", NULL)), NOT_A_PERSON);
 	ck_assert_str_eq(ONE(&q_state, 0, DB_INT(id)), "open");
 	ck_assert_str_eq(ONE(&q_state, 3, DB_INT(id)), "0");
 	ck_assert_str_eq(ONE(&q_events, 0, DB_INT(id)), events);
 	ck_assert_str_eq(ONE(&q_audits, 0, DB_STR(order_no)), audits);
 
 	/* it resolves the case: resolved_by stays empty, the event is the rule's */
-	ck_assert_int_eq(TX(case_act(&a, &rule, id, "resolve", 0, "已自动退款")), DOM_OK);
+	ck_assert_int_eq(TX(case_act(&a, &rule, id, "resolve", &(struct case_args){ .text = "已自动退款" })), DOM_OK);
 	ck_assert_str_eq(ONE(&q_state, 0, DB_INT(id)), "resolved");
 	ck_assert_str_eq(ONE(&q_state, 1, DB_INT(id)), "0");
 	ck_assert_str_eq(ONE(&q_state, 2, DB_INT(id)), "已自动退款");
@@ -155,10 +157,10 @@ START_TEST(a_rule_changes_a_case_like_an_agent)
 
 	/* again: the case changed meanwhile, a named result, nothing written */
 	events = ONE(&q_events, 0, DB_INT(id));
-	ck_assert_int_eq(TX(case_act(&a, &rule, id, "resolve", 0, "x")), CASE_CHANGED);
+	ck_assert_int_eq(TX(case_act(&a, &rule, id, "resolve", &(struct case_args){ .text = "x" })), CASE_CHANGED);
 	ck_assert_str_eq(ONE(&q_events, 0, DB_INT(id)), events);
 	/* and a case that does not exist is not one that changed */
-	ck_assert_int_eq(TX(case_act(&a, &rule, 999999999999LL, "resolve", 0, "x")),
+	ck_assert_int_eq(TX(case_act(&a, &rule, 999999999999LL, "resolve", NULL)),
 	    CASE_MISSING);
 }
 END_TEST
@@ -170,19 +172,25 @@ START_TEST(the_robot_and_the_command_line)
 	long long id = open_case("address_problem");
 	const char *events;
 
-	ck_assert_int_eq(TX(case_act(&a, &robot, id, "wait", 0, "客户要求明天再联系")), DOM_OK);
+	/* a wait needs an end, in the future */
+	ck_assert_int_eq(TX(case_act(&a, &robot, id, "wait", &(struct case_args){
+	    .text = "客户要求明天再联系" })), WAIT_BAD);
+	ck_assert_int_eq(TX(case_act(&a, &robot, id, "wait", &(struct case_args){
+	    .until = "2001-01-01 10:00:00" })), WAIT_BAD);
+	ck_assert_int_eq(TX(case_act(&a, &robot, id, "wait", &(struct case_args){
+	    .text = "客户要求明天再联系", .until = one(&q_tomorrow, 0, 0, NULL) })), DOM_OK);
 	ck_assert_str_eq(ONE(&q_state, 0, DB_INT(id)), "waiting");
 	ck_assert_str_eq(ONE(&q_last_event, 1, DB_INT(id)), "robot");
 	ck_assert_str_eq(ONE(&q_last_event, 3, DB_INT(id)), "outbound-bot");
 
 	/* assigning to nobody: the agent is missing, not the case */
 	events = ONE(&q_events, 0, DB_INT(id));
-	ck_assert_int_eq(TX(case_act(&a, &cli, id, "assign", 999999999999LL, NULL)),
+	ck_assert_int_eq(TX(case_act(&a, &cli, id, "assign", &(struct case_args){ .to = 999999999999LL })),
 	    AGENT_MISSING);
 	ck_assert_str_eq(ONE(&q_state, 3, DB_INT(id)), "0");
 	ck_assert_str_eq(ONE(&q_events, 0, DB_INT(id)), events);
 
-	ck_assert_int_eq(TX(case_act(&a, &cli, id, "resume", 0, NULL)), DOM_OK);
+	ck_assert_int_eq(TX(case_act(&a, &cli, id, "resume", NULL)), DOM_OK);
 	ck_assert_str_eq(ONE(&q_state, 0, DB_INT(id)), "acknowledged");
 	ck_assert_str_eq(ONE(&q_last_event, 1, DB_INT(id)), "cli");
 	ck_assert_str_eq(ONE(&q_last_audit, 1, DB_STR(order_no)), "cli");

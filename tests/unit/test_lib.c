@@ -432,6 +432,13 @@ START_TEST(log_quoting)
 	ck_assert_str_eq(b, "a=plain b=-3 c=\"two words\" d=\"x=\\\"y\\\"\\n\" e=9 f=12345678901");
 	log_format(b, sizeof(b), "n=%s e=%s", none, "");
 	ck_assert_str_eq(b, "n=- e=\"\"");
+	/* a mobile number never reaches a log in full; an order number does */
+	log_format(b, sizeof(b), "login=%s q=%s p=%s order=%s", "13800138000",
+	    "call 8613912345678 now", "008615012345678", "2026112300000001");
+	ck_assert_str_eq(b, "login=138****8000 q=\"call 86139****5678 now\""
+	    " p=0086150****5678 order=2026112300000001");
+	log_format(b, sizeof(b), "req=%s", "16107809042e75eac2c4e712834b06e5");
+	ck_assert_str_eq(b, "req=16107809042e75eac2c4e712834b06e5");
 }
 END_TEST
 
@@ -460,10 +467,10 @@ START_TEST(urls)
 	ck_assert_str_eq(url_program("/queue"), "queue");
 	ck_assert_str_eq(url_program("/queue?sort=due"), "queue");
 	ck_assert_str_eq(url_program("/queue/bulk/claim"), "queue");
-	ck_assert_ptr_null(url_program("/queues"));
+	ck_assert_str_eq(url_program("/queues"), "search");	/* the rest: a 404 */
 	ck_assert_str_eq(url_program("/admin/audit.csv"), "audit");
 	ck_assert_str_eq(url_program("/admin/roles"), "admin");
-	ck_assert_ptr_null(url_program("/nowhere"));
+	ck_assert_str_eq(url_program("/nowhere"), "search");
 	ck_assert(url_mounted("health"));
 	ck_assert(!url_mounted("probe_order"));
 	ck_assert(url_local_path("/orders/1?x=2"));
@@ -565,6 +572,23 @@ START_TEST(config)
 }
 END_TEST
 
+START_TEST(model_text_is_valid_utf8)
+{
+	json_object *m = m_obj();
+
+	m_str(m, "plain", "顺丰 SF123");
+	m_str(m, "surrogate", "a\xED\xA0\x80" "b");
+	m_str(m, "bidi", "\xE2\x80\xAEgnp.exe\xE2\x81\xA6");
+	m_strn(m, "cut", "\xE4\xB8\xAD\xE6", 4);
+	ck_assert_str_eq(m_get(m, "plain"), "顺丰 SF123");
+	ck_assert_str_eq(m_get(m, "surrogate"), "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+	ck_assert_str_eq(m_get(m, "bidi"), "\xEF\xBF\xBDgnp.exe\xEF\xBF\xBD");
+	ck_assert_str_eq(m_get(m, "cut"), "中\xEF\xBF\xBD");
+	ck_assert(utf8_valid(json_object_to_json_string(m), strlen(json_object_to_json_string(m))));
+	json_object_put(m);
+}
+END_TEST
+
 /* --- templates ------------------------------------------------------- */
 
 START_TEST(template_bridge)
@@ -643,6 +667,7 @@ lib_suite(void)
 	tcase_add_test(tc, order_numbers);
 	tcase_add_test(tc, config);
 	tcase_add_test(tc, template_bridge);
+	tcase_add_test(tc, model_text_is_valid_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
