@@ -117,7 +117,7 @@ $(BUILD)/mendctl: $(BUILD)/bin/mendctl.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/seed: $(BUILD)/tools/seed.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 $(BUILD)/tests/unit_lib: $(BUILD)/tests/unit/test_lib.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)

@@ -20,7 +20,8 @@ CREATE TABLE users (
   city            VARCHAR(32)  NOT NULL DEFAULT '',
   registered_at   DATETIME     NOT NULL,
   updated_at      DATETIME     NOT NULL,
-  KEY ix_users_phone (phone)                                -- search by phone
+  KEY ix_users_phone (phone),                               -- search by phone
+  KEY ix_users_name (name)                                  -- search by name (the account's)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
 CREATE TABLE products (
@@ -73,6 +74,7 @@ CREATE TABLE orders (
   KEY ix_orders_user (user_id, created_at, status, pay_amount, refunded_amount, order_no),
   KEY ix_orders_phone (receiver_phone, created_at),         -- search by phone
   KEY ix_orders_tail (receiver_phone_tail, created_at),     -- search by the phone's last four digits
+  KEY ix_orders_receiver (receiver_name, created_at),       -- search by name (the receiver's)
   KEY ix_orders_status (status, created_at),                -- search by status, scanner
   KEY ix_orders_created (created_at),                       -- latest orders, newest first
   KEY ix_orders_amount (pay_amount, created_at),            -- search by amount
@@ -120,7 +122,8 @@ CREATE TABLE payments (
   paid_at         DATETIME     NULL,
   updated_at      DATETIME     NOT NULL,
   KEY ix_payments_order (order_id, created_at),
-  KEY ix_payments_trade (trade_no),
+  KEY ix_payments_trade (trade_no),                         -- search by trade number
+  KEY ix_payments_no (payment_no),                          -- search by payment number
   KEY ix_payments_updated (updated_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
@@ -152,7 +155,7 @@ CREATE TABLE shipments (
   last_event_at   DATETIME     NULL,
   updated_at      DATETIME     NOT NULL,
   KEY ix_shipments_order (order_id),
-  KEY ix_shipments_tracking (tracking_no),
+  KEY ix_shipments_tracking (tracking_no),                  -- search by tracking number
   KEY ix_shipments_status (status, last_event_at),          -- scanner: logistics_stalled
   KEY ix_shipments_carrier (carrier, order_id),             -- search by carrier
   KEY ix_shipments_updated (updated_at)

@@ -29,6 +29,36 @@
     all[current].classList.add("current");
     all[current].scrollIntoView({ block: "nearest" });
   };
+  /* claim: the row's claim button, posted in the background so the agent
+   * stays on the queue and moves to the next row; without fetch, the
+   * button's own form post. */
+  var claim = function (row, button) {
+    var csrf = button.form && button.form.querySelector("input[name=csrf]");
+    var cell = button.parentNode, who = row.querySelector("td.assignee");
+    if (!csrf || !window.fetch) { button.click(); return; }
+    button.disabled = true;
+    fetch(button.formAction, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Accept": "application/json",
+                 "Content-Type": "application/x-www-form-urlencoded" },
+      body: "csrf=" + encodeURIComponent(csrf.value)
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, j: j }; });
+    }).then(function (x) {
+      if (x.ok) {
+        cell.textContent = "";
+        if (who) who.textContent = x.j.by || "我";
+        row.classList.add("claimed");
+      } else {
+        cell.textContent = (x.j.error && x.j.error.message) || "认领失败";
+        cell.classList.add("small", "warn");
+      }
+    }).catch(function () {
+      button.disabled = false;
+      cell.insertAdjacentText("beforeend", " 网络错误，请重试");
+    });
+    mark(current + 1);
+  };
   document.addEventListener("keydown", function (e) {
     var t = e.target, all, row, el;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -44,7 +74,7 @@
       if (el) { window.location.href = el.href; e.preventDefault(); }
     } else if (e.key === "c") {
       el = row.querySelector("button.claim");
-      if (el) { el.click(); e.preventDefault(); }
+      if (el) { claim(row, el); e.preventDefault(); }
     } else if (e.key === "x") {
       el = row.querySelector("input[type=checkbox]");
       if (el) { el.checked = !el.checked; e.preventDefault(); }

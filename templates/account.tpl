@@ -14,7 +14,7 @@
     <div><dt>单笔退款/补偿上限</dt><dd class="money">¥{{max_refund}}</dd></div>
     <div><dt>每日上限</dt><dd class="money">¥{{daily_refund}}</dd></div>
   </dl>
-  <p class="muted small">权限：{{perms}}</p>
+  <p class="muted small" title="{{perms}}">权限：{{perms_label}}</p>
   <p><a href="{{u_password}}">修改密码</a></p>
 </section>
 <section class="card">
@@ -23,7 +23,7 @@
     <thead><tr><th>登录时间</th><th>最近活动</th><th>IP</th><th>浏览器</th><th></th></tr></thead>
     <tbody>
 {{#sessions}}
-      <tr><td class="time">{{created_at}}</td><td class="time">{{last_seen_at}}</td><td class="mono">{{ip}}</td><td class="ua">{{user_agent}}</td>
+      <tr><td data-label="登录时间" class="time">{{created_at}}</td><td data-label="最近活动" class="time">{{last_seen_at}}</td><td data-label="IP" class="mono">{{ip}}</td><td data-label="浏览器" class="ua">{{user_agent}}</td>
         <td>{{#current}}<span class="badge badge-green">当前</span>{{/current}}
           <form method="post" action="{{end_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small">结束</button></form></td></tr>
 {{/sessions}}
@@ -41,8 +41,8 @@
     <thead><tr><th>名称</th><th>权限</th><th>创建</th><th>到期</th><th>最近使用</th><th>状态</th><th></th></tr></thead>
     <tbody>
 {{#tokens}}
-      <tr><td>{{name}}</td><td class="small">{{perms}}</td><td class="time">{{created_at}}</td><td class="time">{{expires_at}}</td><td class="time">{{last_used_at}}</td>
-        <td>{{#active}}<span class="badge badge-green">有效</span>{{/active}}{{#revoked}}<span class="badge badge-gray">已吊销</span>{{/revoked}}{{#expired}}<span class="badge badge-gray">已过期</span>{{/expired}}</td>
+      <tr><td data-label="名称">{{name}}</td><td data-label="权限" class="small" title="{{perms}}">{{perms_label}}</td><td data-label="创建" class="time">{{created_at}}</td><td data-label="到期" class="time">{{expires_at}}</td><td data-label="最近使用" class="time">{{last_used_at}}</td>
+        <td data-label="状态">{{#active}}<span class="badge badge-green">有效</span>{{/active}}{{#revoked}}<span class="badge badge-gray">已吊销</span>{{/revoked}}{{#expired}}<span class="badge badge-gray">已过期</span>{{/expired}}</td>
         <td>{{#active}}<form method="post" action="{{revoke_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small">吊销</button></form>{{/active}}</td></tr>
 {{/tokens}}
     </tbody>
@@ -57,7 +57,7 @@
 {{#err_days}}    <p class="field-error">{{message}}</p>
 {{/err_days}}
     <div class="filter-row"><span class="filter-label">权限</span>
-{{#my_perms}}      <label class="check"><input type="checkbox" name="perm" value="{{name}}"{{#checked}} checked{{/checked}}> {{name}}</label>
+{{#my_perms}}      <label class="check"><input type="checkbox" name="perm" value="{{name}}"{{#checked}} checked{{/checked}}> <span title="{{name}}">{{title}}</span></label>
 {{/my_perms}}
     </div>
 {{#err_perm}}    <p class="field-error">{{message}}</p>

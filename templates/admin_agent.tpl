@@ -6,14 +6,14 @@
     {{#disabled}}<span class="badge badge-gray">已停用</span>{{/disabled}}{{#service}}<span class="badge badge-purple">服务账号</span>{{/service}}{{#must_change_password}}<span class="badge badge-amber">待改密码</span>{{/must_change_password}}</h1>
   <dl class="facts">
     <div><dt>角色</dt><dd>{{role_titles}}</dd></div>
-    <div><dt>单笔退款/补偿上限</dt><dd class="money">¥{{max_refund_label}}</dd></div>
-    <div><dt>每日上限</dt><dd class="money">¥{{daily_refund_label}}</dd></div>
+    <div><dt>单笔退款/补偿上限</dt><dd class="money">¥{{max_refund}}</dd></div>
+    <div><dt>每日上限</dt><dd class="money">¥{{daily_refund}}</dd></div>
     <div><dt>在线会话</dt><dd>{{sessions}}</dd></div>
     <div><dt>最近登录</dt><dd class="time">{{#has_last_login}}{{last_login}}{{/has_last_login}}</dd></div>
     <div><dt>创建时间</dt><dd class="time">{{created_at}}</dd></div>
 {{#disabled}}    <div><dt>停用时间</dt><dd class="time">{{disabled_at}}</dd></div>
 {{/disabled}}  </dl>
-  <p class="muted small">权限：{{perms}}</p>
+  <p class="muted small" title="{{perms}}">权限：{{perms_label}}</p>
   <p class="small"><a href="{{u_audit}}">此账号的操作记录</a>{{#service}} · <a href="{{u_tokens}}">为此服务账号创建 API 令牌</a>{{/service}}</p>
 </section>
 {{/agent}}

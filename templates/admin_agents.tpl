@@ -6,14 +6,14 @@
     <tbody>
 {{#agents}}
       <tr{{#disabled}} class="off"{{/disabled}}>
-        <td><a href="{{url}}" class="mono">{{login}}</a>{{#me}} <span class="badge badge-blue">我</span>{{/me}}</td>
-        <td>{{name}}</td>
-        <td>{{role_titles}}</td>
-        <td class="num money">¥{{max_refund_label}}</td>
-        <td class="num money">¥{{daily_refund_label}}</td>
-        <td>{{#disabled}}<span class="badge badge-gray">已停用</span> {{/disabled}}{{#service}}<span class="badge badge-purple">服务账号</span> {{/service}}{{#must_change_password}}<span class="badge badge-amber">待改密码</span>{{/must_change_password}}</td>
-        <td class="num">{{sessions}}</td>
-        <td class="time">{{#has_last_login}}{{last_login}}{{/has_last_login}}</td>
+        <td data-label="账号"><a href="{{url}}" class="mono">{{login}}</a>{{#me}} <span class="badge badge-blue">我</span>{{/me}}</td>
+        <td data-label="姓名">{{name}}</td>
+        <td data-label="角色">{{role_titles}}</td>
+        <td data-label="单笔上限" class="num money">¥{{max_refund}}</td>
+        <td data-label="每日上限" class="num money">¥{{daily_refund}}</td>
+        <td data-label="状态">{{#disabled}}<span class="badge badge-gray">已停用</span> {{/disabled}}{{#service}}<span class="badge badge-purple">服务账号</span> {{/service}}{{#must_change_password}}<span class="badge badge-amber">待改密码</span>{{/must_change_password}}</td>
+        <td data-label="在线会话" class="num">{{sessions}}</td>
+        <td data-label="最近登录" class="time">{{#has_last_login}}{{last_login}}{{/has_last_login}}</td>
       </tr>
 {{/agents}}
     </tbody>

@@ -6,10 +6,10 @@
 {{/err_role}}
   <div class="table-scroll">
   <table class="grid perm-grid">
-    <thead><tr><th>权限</th>{{#roles}}<th class="role-col">{{title}}<br><span class="mono muted small">{{name}}</span><br><span class="muted small">{{agents}} 个账号</span></th>{{/roles}}</tr></thead>
+    <thead><tr><th>权限</th>{{#roles}}<th class="role-col" title="{{name}}">{{title}}<br><span class="muted small">{{agents}} 个账号</span></th>{{/roles}}</tr></thead>
     <tbody>
 {{#grid}}
-      <tr><th scope="row">{{perm_title}}<br><span class="mono muted small">{{perm}}</span></th>
+      <tr><th scope="row" title="{{perm}}">{{perm_title}}</th>
 {{#cells}}        <td class="role-col"><input type="checkbox" name="perm" value="{{perm}}" form="{{form}}" aria-label="{{role}}: {{perm}}"{{#on}} checked{{/on}}{{#locked}} disabled{{/locked}}>{{#locked}}<input type="hidden" name="perm" value="{{perm}}" form="{{form}}">{{/locked}}</td>
 {{/cells}}      </tr>
 {{/grid}}

@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}<nav class="subnav" aria-label="管理">{{#subnav}}<a href="{{url}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a>{{/subnav}}</nav>
 {{#new_token}}
 <section class="card new-token" role="status">
-  <h2>服务账号 {{login}} 的新 API 令牌「{{name}}」</h2>
+  <h2>服务账号 <span title="{{login}}">{{agent_name}}</span> 的新 API 令牌「{{name}}」</h2>
   <p>令牌只显示这一次，请立即复制并交给使用它的脚本（{{days}} 天后失效）。请求时带上 <code>Authorization: Bearer 令牌</code>。</p>
   <p class="token-line"><code id="new-token">{{token}}</code> <button type="button" class="copy" data-copy="#new-token">复制</button></p>
 </section>
@@ -12,9 +12,9 @@
     <thead><tr><th>账号</th><th>名称</th><th>权限</th><th>创建</th><th>到期</th><th>最近使用</th><th>状态</th><th></th></tr></thead>
     <tbody>
 {{#tokens}}
-      <tr><td><a href="{{agent_url}}" class="mono">{{login}}</a>{{#service}} <span class="badge badge-purple">服务</span>{{/service}}</td><td>{{name}}</td><td class="small">{{perms}}</td>
-        <td class="time">{{created_at}}<br><span class="small">{{created_by}}</span></td><td class="time">{{expires_at}}</td><td class="time">{{last_used_at}}</td>
-        <td>{{#active}}<span class="badge badge-green">有效</span>{{/active}}{{#revoked}}<span class="badge badge-gray">已吊销</span>{{/revoked}}{{#expired}}<span class="badge badge-gray">已过期</span>{{/expired}}</td>
+      <tr><td data-label="账号"><a href="{{agent_url}}" title="{{login}}">{{agent_name}}</a>{{#service}} <span class="badge badge-purple">服务</span>{{/service}}</td><td data-label="名称">{{name}}</td><td data-label="权限" class="small" title="{{perms}}">{{perms_label}}</td>
+        <td data-label="创建" class="time">{{created_at}}<br><span class="small" title="{{created_by}}">{{created_by_name}}</span></td><td data-label="到期" class="time">{{expires_at}}</td><td data-label="最近使用" class="time">{{last_used_at}}</td>
+        <td data-label="状态">{{#active}}<span class="badge badge-green">有效</span>{{/active}}{{#revoked}}<span class="badge badge-gray">已吊销</span>{{/revoked}}{{#expired}}<span class="badge badge-gray">已过期</span>{{/expired}}</td>
         <td>{{#active}}<form method="post" action="{{revoke_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small">吊销</button></form>{{/active}}</td></tr>
 {{/tokens}}
     </tbody>
@@ -30,7 +30,7 @@
     <label>服务账号
       <select name="agent" required>
         <option value="">请选择</option>
-{{#services}}        <option value="{{id}}"{{#selected}} selected{{/selected}}>{{login}} · {{name}}（{{perms}}）</option>
+{{#services}}        <option value="{{id}}" title="{{login}}：{{perms}}"{{#selected}} selected{{/selected}}>{{name}}（{{perms_label}}）</option>
 {{/services}}
       </select>
     </label>

@@ -8,7 +8,7 @@
       <label>类型
         <select name="kind">
           <option value="">全部</option>
-{{#kinds}}          <option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}（{{code}}）</option>
+{{#kinds}}          <option value="{{code}}" title="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>
 {{/kinds}}
         </select>
       </label>
@@ -31,8 +31,8 @@
     <thead><tr><th>时间</th><th>账号</th><th>类型</th><th>订单号</th><th>对象</th><th>详情</th><th>IP</th><th>请求编号</th></tr></thead>
     <tbody>
 {{#rows}}
-      <tr><td class="time" title="{{at}}">{{at_short}}</td><td class="mono">{{login}}</td><td>{{kind_label}}<br><span class="mono muted small">{{kind}}</span></td>
-        <td>{{#has_order}}<a href="{{order_url}}" class="mono">{{order_no}}</a>{{/has_order}}</td><td class="small">{{target}}</td><td class="small detail">{{detail}}</td><td class="mono small">{{ip}}</td><td class="mono small">{{request_id}}</td></tr>
+      <tr><td data-label="时间" class="time" title="{{at}}">{{at_short}}</td><td data-label="账号" class="mono" title="{{login}}">{{who}}</td><td data-label="类型" title="{{kind}}">{{kind_label}}</td>
+        <td data-label="订单号">{{#has_order}}<a href="{{order_url}}" class="mono">{{order_no}}</a>{{/has_order}}</td><td data-label="对象" class="small" title="{{target}}">{{target_label}}</td><td data-label="详情" class="small detail">{{detail}}</td><td data-label="IP" class="mono small">{{ip}}</td><td data-label="请求编号" class="mono small">{{request_id}}</td></tr>
 {{/rows}}
     </tbody>
   </table>

@@ -11,7 +11,7 @@
     <label>指派给
       <select name="to" required>
         <option value="">请选择客服</option>
-{{#agents}}        <option value="{{id}}"{{#selected}} selected{{/selected}}>{{name}}（{{login}}）</option>
+{{#agents}}        <option value="{{id}}" title="{{login}}"{{#selected}} selected{{/selected}}>{{name}}</option>
 {{/agents}}      </select>
     </label>
 {{#err_to}}    <p class="field-error">{{message}}</p>
@@ -35,7 +35,7 @@
   <table class="grid">
     <thead><tr><th>编号</th><th>异常</th><th>订单号</th><th>状态</th><th>情况</th></tr></thead>
     <tbody>
-{{#sample}}      <tr><td>{{id}}</td><td>{{kind_label}}</td><td class="mono">{{order_no}}</td><td><span class="badge badge-{{state_tone}}">{{state_label}}</span></td><td class="small">{{facts}}</td></tr>
+{{#sample}}      <tr><td data-label="编号">{{id}}</td><td data-label="异常">{{kind_label}}</td><td data-label="订单号" class="mono">{{order_no}}</td><td data-label="状态"><span class="badge badge-{{state_tone}}">{{state_label}}</span></td><td data-label="情况" class="small">{{facts}}</td></tr>
 {{/sample}}
     </tbody>
   </table>

@@ -23,11 +23,11 @@
 {{#live}}    <div><dt>剩余</dt><dd class="due{{#overdue}} late{{/overdue}}">{{due}}</dd></div>
 {{/live}}{{#has_wait_until}}    <div><dt>等待至</dt><dd class="time">{{wait_until}}</dd></div>
 {{/has_wait_until}}
-    <div><dt>处理人</dt><dd>{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}未认领{{/no_assignee}}</dd></div>
+    <div><dt>处理人</dt><dd title="{{assignee_login}}">{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}未认领{{/no_assignee}}</dd></div>
 {{#has_group}}    <div><dt>分组</dt><dd>{{group_label}}</dd></div>
 {{/has_group}}
 {{#closed}}    <div><dt>关闭时间</dt><dd class="time">{{resolved_at}}</dd></div>
-    <div><dt>关闭人</dt><dd>{{resolved_by}}</dd></div>
+    <div><dt>关闭人</dt><dd title="{{resolved_by_login}}">{{resolved_by}}</dd></div>
 {{/closed}}
   </dl>
 {{#closed}}  <p class="remark">处理结果：{{resolution}}</p>
@@ -78,7 +78,7 @@
   <form method="post" action="{{u_assign}}" class="inline-form">
     <input type="hidden" name="csrf" value="{{csrf}}">
     <select name="to" aria-label="指派给" required><option value="">指派给…</option>
-{{#agents}}      <option value="{{id}}">{{name}}（{{login}}）</option>
+{{#agents}}      <option value="{{id}}" title="{{login}}">{{name}}</option>
 {{/agents}}    </select>
     <button type="submit">指派</button>
   </form>
@@ -125,7 +125,7 @@
   </form>
   <h3>处理记录</h3>
   <ol class="timeline">
-{{#history}}    <li{{#note}} class="note"{{/note}}><span class="time">{{at}}</span> <strong>{{who}}</strong> {{what}}{{#has_detail}}：{{detail}}{{/has_detail}}</li>
+{{#history}}    <li{{#note}} class="note"{{/note}}><span class="time">{{at}}</span> <strong title="{{who_code}}">{{who}}</strong> {{what}}{{#has_detail}}：{{detail}}{{/has_detail}}</li>
 {{/history}}  </ol>
 </section>
 </div>

@@ -27,15 +27,15 @@
     <tbody>
 {{#rows}}
       <tr class="{{#overdue}}overdue{{/overdue}}" data-row>
-        <td><input type="checkbox" name="id" value="{{id}}" aria-label="选择异常单 {{id}}"></td>
-        <td><span class="badge badge-{{severity_tone}}">{{severity_label}}</span></td>
-        <td><a href="{{url}}" class="open">{{kind_label}}</a></td>
-        <td><a href="{{order_url}}" class="mono">{{order_no}}</a></td>
-        <td class="num">¥{{amount}}</td>
-        <td class="facts-cell">{{facts}}</td>
-        <td><span class="badge badge-{{state_tone}}">{{state_label}}</span></td>
-        <td>{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}<span class="muted">未认领</span>{{/no_assignee}}</td>
-        <td class="due{{#overdue}} late{{/overdue}}">{{due}}</td>
+        <td data-label="选择"><input type="checkbox" name="id" value="{{id}}" aria-label="选择异常单 {{id}}"></td>
+        <td data-label="严重"><span class="badge badge-{{severity_tone}}">{{severity_label}}</span></td>
+        <td data-label="异常"><a href="{{url}}" class="open">{{kind_label}}</a></td>
+        <td data-label="订单号"><a href="{{order_url}}" class="mono">{{order_no}}</a></td>
+        <td data-label="金额" class="num">¥{{amount}}</td>
+        <td data-label="情况" class="facts-cell">{{facts}}</td>
+        <td data-label="状态"><span class="badge badge-{{state_tone}}">{{state_label}}</span></td>
+        <td data-label="处理人">{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}<span class="muted">未认领</span>{{/no_assignee}}</td>
+        <td data-label="时限" class="due{{#overdue}} late{{/overdue}}">{{due}}</td>
       </tr>
 {{/rows}}
     </tbody>

@@ -3,7 +3,7 @@
     <h1>订单 <span class="mono" id="order-no">{{order_no}}</span></h1>
     <button type="button" class="copy" data-copy="#order-no" title="复制订单号">复制</button>
     <span class="badge badge-{{status_tone}}">{{status_label}}</span>
-    <span class="muted">{{channel}} · {{warehouse}} 仓</span>
+    <span class="muted"><span title="{{channel}}">{{channel_label}}</span> · {{warehouse}} 仓</span>
   </div>
   <p class="items-line">{{items_summary}}</p>
 {{#has_cases}}
@@ -107,8 +107,14 @@
 {{#timeline}}
       <li class="tl-{{kind}}{{#console}} tl-console{{/console}}">
         <time>{{at}}</time>
-        <div><span class="badge badge-{{actor_tone}}">{{actor_label}}</span> <span class="actor">{{actor}}</span>
-        <p>{{text}}</p></div>
+        <div><span class="badge badge-{{actor_tone}}">{{actor_label}}</span> <span class="actor" title="{{actor}}">{{actor_name}}</span>
+{{#single}}        <p>{{text}}</p>
+{{/single}}{{#group}}        <details class="tl-group"><summary>{{text}}{{#spans}}<span class="muted small">（{{since}} 起）</span>{{/spans}}</summary>
+          <ol class="tl-moves">
+{{#moves}}            <li><time>{{at}}</time> <span title="{{actor}}">{{actor_name}}</span> {{text}}</li>
+{{/moves}}          </ol>
+        </details>
+{{/group}}        </div>
       </li>
 {{/timeline}}
     </ol>
@@ -123,7 +129,7 @@
     <thead><tr><th>SKU</th><th>商品</th><th class="num">标价</th><th class="num">成交价</th><th class="num">成交/标价</th><th class="num">数量</th><th class="num">小计</th></tr></thead>
     <tbody>
 {{#rows}}
-      <tr{{#deviates}} class="flag"{{/deviates}}><td class="mono">{{sku}}</td><td>{{name}} <span class="muted">{{spec}}</span></td><td class="num">¥{{list_price}}</td><td class="num">¥{{unit_price}}</td><td class="num">{{pct}}%{{#deviates}} <span class="badge badge-red">价格异常</span>{{/deviates}}</td><td class="num">{{qty}}</td><td class="num">¥{{amount}}</td></tr>
+      <tr{{#deviates}} class="flag"{{/deviates}}><td data-label="SKU" class="mono">{{sku}}</td><td data-label="商品">{{name}} <span class="muted">{{spec}}</span></td><td data-label="标价" class="num">¥{{list_price}}</td><td data-label="成交价" class="num">¥{{unit_price}}</td><td data-label="成交/标价" class="num">{{pct}}%{{#deviates}} <span class="badge badge-red">价格异常</span>{{/deviates}}</td><td data-label="数量" class="num">{{qty}}</td><td data-label="小计" class="num">¥{{amount}}</td></tr>
 {{/rows}}
     </tbody>
   </table>
@@ -138,8 +144,9 @@
     <thead><tr><th>支付单号</th><th>渠道</th><th>交易号</th><th class="num">金额</th><th>状态</th><th>失败原因</th><th>发起</th><th>完成</th></tr></thead>
     <tbody>
 {{#payments}}
-      <tr><td class="mono">{{payment_no}}</td><td>{{channel}}</td><td class="mono">{{trade_no}}</td><td class="num">¥{{amount}}</td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td>{{#has_failure}}<code>{{failure_code}}</code> {{failure_message}}{{/has_failure}}</td><td class="time">{{created_at}}</td><td class="time">{{paid_at}}</td></tr>
-{{/payments}}
+      <tr><td data-label="支付单号" class="mono">{{payment_no}}</td><td data-label="渠道" title="{{channel}}">{{channel_label}}</td><td data-label="交易号" class="mono">{{trade_no}}</td><td data-label="金额" class="num">¥{{amount}}</td><td data-label="状态"><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td data-label="失败原因">{{#has_failure}}<span title="{{failure}}">{{failure_label}}</span> <span class="muted small">{{failure_message}}</span>{{/has_failure}}</td><td data-label="发起" class="time">{{created_at}}</td><td data-label="完成" class="time">{{paid_at}}</td></tr>
+{{/payments}}{{#no_payments}}      <tr><td colspan="8" class="empty">无</td></tr>
+{{/no_payments}}
     </tbody>
   </table>
   <h2>退款</h2>
@@ -147,8 +154,9 @@
     <thead><tr><th>退款单号</th><th class="num">金额</th><th>原因</th><th>状态</th><th>申请</th><th>完成</th></tr></thead>
     <tbody>
 {{#refunds}}
-      <tr><td class="mono">{{refund_no}}</td><td class="num">¥{{amount}}</td><td>{{reason}}</td><td><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td class="time">{{created_at}}</td><td class="time">{{completed_at}}</td></tr>
-{{/refunds}}
+      <tr><td data-label="退款单号" class="mono">{{refund_no}}</td><td data-label="金额" class="num">¥{{amount}}</td><td data-label="原因">{{reason}}</td><td data-label="状态"><span class="badge badge-{{status_tone}}">{{status_label}}</span></td><td data-label="申请" class="time">{{created_at}}</td><td data-label="完成" class="time">{{completed_at}}</td></tr>
+{{/refunds}}{{#no_refunds}}      <tr><td colspan="6" class="empty">无</td></tr>
+{{/no_refunds}}
     </tbody>
   </table>
 </section>
@@ -157,7 +165,7 @@
 {{#shipments_tab}}
 {{#parcels}}
 <section class="card parcel">
-  <h2>{{carrier}} <span class="mono">{{tracking_no}}</span> <span class="badge badge-{{status_tone}}">{{status_label}}</span></h2>
+  <h2><span title="{{carrier}}">{{carrier_label}}</span> <span class="mono">{{tracking_no}}</span> <span class="badge badge-{{status_tone}}">{{status_label}}</span></h2>
   <p class="muted">{{warehouse}} 仓发出 · 发货 {{shipped_at}}{{#has_delivered}} · 签收 {{delivered_at}}{{/has_delivered}}{{#has_last_event}} · 最近轨迹 {{last_event_at}}（{{hours_since_event}} 小时前）{{/has_last_event}}</p>
   <ol class="tl">
 {{#events}}
@@ -176,7 +184,7 @@
     <thead><tr><th>SKU</th><th>商品</th><th>仓库</th><th class="num">在库</th><th class="num">已锁定</th><th class="num">可用</th></tr></thead>
     <tbody>
 {{#stock}}
-      <tr{{#record}}{{#short}} class="flag"{{/short}}{{/record}}><td class="mono">{{sku}}</td><td>{{name}}</td><td>{{warehouse}}</td>{{#no_record}}<td colspan="3" class="muted">仓库中没有这个 SKU 的记录</td>{{/no_record}}{{#record}}<td class="num">{{on_hand}}</td><td class="num">{{reserved}}</td><td class="num">{{available}}{{#short}} <span class="badge badge-red">缺货</span>{{/short}}</td>{{/record}}</tr>
+      <tr{{#record}}{{#short}} class="flag"{{/short}}{{/record}}><td data-label="SKU" class="mono">{{sku}}</td><td data-label="商品">{{name}}</td><td data-label="仓库">{{warehouse}}</td>{{#no_record}}<td colspan="3" class="muted">仓库中没有这个 SKU 的记录</td>{{/no_record}}{{#record}}<td data-label="在库" class="num">{{on_hand}}</td><td data-label="已锁定" class="num">{{reserved}}</td><td data-label="可用" class="num">{{available}}{{#short}} <span class="badge badge-red">缺货</span>{{/short}}</td>{{/record}}</tr>
 {{/stock}}
     </tbody>
   </table>
@@ -185,8 +193,9 @@
     <thead><tr><th>时间</th><th>SKU</th><th>仓库</th><th>类型</th><th class="num">数量</th></tr></thead>
     <tbody>
 {{#moves}}
-      <tr><td class="time">{{at}}</td><td class="mono">{{sku}}</td><td>{{warehouse}}</td><td>{{kind}}</td><td class="num">{{qty}}</td></tr>
-{{/moves}}
+      <tr><td data-label="时间" class="time">{{at}}</td><td data-label="SKU" class="mono">{{sku}}</td><td data-label="仓库">{{warehouse}}</td><td data-label="类型" title="{{kind}}">{{kind_label}}</td><td data-label="数量" class="num">{{qty}}</td></tr>
+{{/moves}}{{#no_moves}}      <tr><td colspan="5" class="empty">无</td></tr>
+{{/no_moves}}
     </tbody>
   </table>
 </section>
@@ -199,8 +208,9 @@
     <thead><tr><th>券码</th><th>名称</th><th>规则</th><th>有效期</th><th class="num">抵扣</th><th>使用时间</th></tr></thead>
     <tbody>
 {{#coupons}}
-      <tr><td class="mono">{{code}}</td><td>{{name}}</td><td>{{rule}}</td><td class="time">{{valid_from}} ~ {{valid_to}}</td><td class="num">¥{{amount}}</td><td class="time">{{used_at}}</td></tr>
-{{/coupons}}
+      <tr><td data-label="券码" class="mono">{{code}}</td><td data-label="名称">{{name}}</td><td data-label="规则">{{rule}}</td><td data-label="有效期" class="time">{{valid_from}} ~ {{valid_to}}</td><td data-label="抵扣" class="num">¥{{amount}}</td><td data-label="使用时间" class="time">{{used_at}}</td></tr>
+{{/coupons}}{{#none}}      <tr><td colspan="6" class="empty">无</td></tr>
+{{/none}}
     </tbody>
   </table>
 </section>
@@ -213,8 +223,9 @@
     <thead><tr><th>时间</th><th>行为</th><th>详情</th><th>设备</th><th></th></tr></thead>
     <tbody>
 {{#events}}
-      <tr{{#this_order}} class="mark"{{/this_order}}><td class="time">{{at}}</td><td>{{kind}}</td><td>{{detail}}</td><td>{{device}}</td><td>{{#this_order}}<span class="badge badge-blue">本单</span>{{/this_order}}</td></tr>
-{{/events}}
+      <tr{{#this_order}} class="mark"{{/this_order}}><td data-label="时间" class="time">{{at}}</td><td data-label="行为" title="{{kind}}">{{kind_label}}</td><td data-label="详情">{{detail}}</td><td data-label="设备">{{device}}</td><td>{{#this_order}}<span class="badge badge-blue">本单</span>{{/this_order}}</td></tr>
+{{/events}}{{#none}}      <tr><td colspan="5" class="empty">无</td></tr>
+{{/none}}
     </tbody>
   </table>
 </section>
@@ -227,8 +238,9 @@
     <thead><tr><th>时间</th><th>变更</th><th>操作方</th><th>备注</th></tr></thead>
     <tbody>
 {{#changes}}
-      <tr><td class="time">{{at}}</td><td>{{#has_from}}{{from}} → {{/has_from}}{{to}}</td><td>{{actor_label}} {{actor}}</td><td>{{note}}</td></tr>
-{{/changes}}
+      <tr><td data-label="时间" class="time">{{at}}</td><td data-label="变更">{{#has_from}}{{from}} → {{/has_from}}{{to}}</td><td data-label="操作方">{{actor_label}} <span title="{{actor}}">{{actor_name}}</span></td><td data-label="备注">{{note}}</td></tr>
+{{/changes}}{{#none}}      <tr><td colspan="4" class="empty">无</td></tr>
+{{/none}}
     </tbody>
   </table>
 </section>

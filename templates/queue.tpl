@@ -25,7 +25,9 @@
 {{/views}}
 </nav>
 <form class="card filters queue-filters" action="{{u_queue}}" method="get">
-  <div class="filter-row">
+  <input type="checkbox" id="fold-filters" class="fold-toggle sr"{{#filtered}} checked{{/filtered}}>
+  <label for="fold-filters" class="fold-label">筛选与排序</label>
+  <div class="filter-row fold-body">
     <label>类型 <select name="kind"><option value="">全部</option>
 {{#kinds}}      <option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>
 {{/kinds}}    </select></label>
@@ -55,7 +57,7 @@
 {{/silenced}}
     <button type="submit" class="primary">筛选</button>
   </div>
-{{#has_group}}  <p class="small">分组：<code>{{group}}</code> <a href="{{u_queue}}">清除</a></p>
+{{#has_group}}  <p class="small">分组：<span title="{{group}}">{{group_name}}</span> <a href="{{u_queue}}">清除</a></p>
 {{/has_group}}
 {{#err_kind}}  <p class="field-error">{{message}}</p>
 {{/err_kind}}{{#err_state}}  <p class="field-error">{{message}}</p>
@@ -78,7 +80,7 @@
 {{#filter_fields}}  <input type="hidden" name="{{name}}" value="{{value}}">
 {{/filter_fields}}
   <p class="result-head">共 <strong>{{count_label}}</strong> 个异常单{{#paged}} · <a href="{{first}}">回到第一页</a>{{/paged}}
-    <span class="keys small muted js-only">快捷键：j / k 上下移动，Enter 打开，c 认领，x 勾选</span></p>
+    <span class="keys small muted js-only">快捷键：j / k 上下移动，回车键打开，c 认领，x 勾选</span></p>
 {{#live_view}}
   <div class="bulkbar">
     <label class="check"><input type="radio" name="all" value="" checked> 勾选的异常单</label>
@@ -95,18 +97,18 @@
     <tbody>
 {{#rows}}
       <tr class="{{#overdue}}overdue{{/overdue}}{{#escalated}} escalated{{/escalated}}" data-row>
-{{#live}}        <td><input type="checkbox" name="id" value="{{id}}" aria-label="选择异常单 {{id}}"></td>
-{{/live}}        <td><span class="badge badge-{{severity_tone}}">{{severity_label}}</span></td>
-        <td><a href="{{url}}" class="open">{{kind_label}}</a>{{#has_group}}<br><span class="small muted">{{group_label}}</span>{{/has_group}}</td>
-        <td><a href="{{order_url}}" class="mono">{{order_no}}</a></td>
-        <td class="num">¥{{amount}}</td>
-        <td class="facts-cell">{{facts}}<br><span class="time">发生于 {{since}}</span></td>
-        <td><span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}}{{#reminded}} <span class="badge badge-amber">提醒</span>{{/reminded}}</td>
-        <td>{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}<span class="muted">未认领</span>{{/no_assignee}}</td>
-{{#live}}        <td class="due{{#overdue}} late{{/overdue}}">{{due}}</td>
-        <td>{{#no_assignee}}<button type="submit" class="small claim" formaction="{{claim_url}}">认领</button>{{/no_assignee}}</td>
-{{/live}}{{#done}}        <td class="time">{{resolved_at}}</td>
-        <td class="small">{{resolution}}</td>
+{{#live}}        <td data-label="选择" class="c-check"><input type="checkbox" name="id" value="{{id}}" aria-label="选择异常单 {{id}}"></td>
+{{/live}}        <td data-label="严重" class="c-sev"><span class="badge badge-{{severity_tone}}">{{severity_label}}</span></td>
+        <td data-label="异常" class="c-kind"><a href="{{url}}" class="open">{{kind_label}}</a>{{#has_group}}<br><span class="small muted">{{group_label}}</span>{{/has_group}}</td>
+        <td data-label="订单号" class="c-order"><a href="{{order_url}}" class="mono">{{order_no}}</a></td>
+        <td data-label="金额" class="num c-amount">¥{{amount}}</td>
+        <td data-label="情况" class="facts-cell">{{facts}}<br><span class="time">发生于 {{since}}</span></td>
+        <td data-label="状态" class="c-state"><span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}}{{#reminded}} <span class="badge badge-amber">提醒</span>{{/reminded}}</td>
+        <td data-label="处理人" class="assignee">{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}<span class="muted">未认领</span>{{/no_assignee}}</td>
+{{#live}}        <td data-label="时限" class="due{{#overdue}} late{{/overdue}}">{{due}}</td>
+        <td class="c-claim">{{#no_assignee}}<button type="submit" class="small claim" formaction="{{claim_url}}">认领</button>{{/no_assignee}}</td>
+{{/live}}{{#done}}        <td data-label="关闭时间" class="time">{{resolved_at}}</td>
+        <td data-label="结果" class="small">{{resolution}}</td>
 {{/done}}      </tr>
 {{/rows}}
     </tbody>

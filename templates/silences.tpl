@@ -5,10 +5,10 @@
     <thead><tr><th>编号</th><th>条件</th><th>原因</th><th>创建人</th><th>创建时间</th><th>结束时间</th><th class="num">静默中</th><th></th></tr></thead>
     <tbody>
 {{#silences}}      <tr{{#active}} class="active"{{/active}}>
-        <td>{{id}}</td><td>{{matchers}}</td><td>{{reason}}</td><td>{{by}}</td>
-        <td class="time">{{created_at}}</td>
-        <td class="time">{{#ended_early}}已于 {{ended_at}} 提前结束{{/ended_early}}{{#active}}{{ends_at}}{{/active}}</td>
-        <td class="num">{{cases}}</td>
+        <td data-label="编号">{{id}}</td><td data-label="条件">{{matchers}}</td><td data-label="原因">{{reason}}</td><td data-label="创建人" title="{{by_login}}">{{by}}</td>
+        <td data-label="创建时间" class="time">{{created_at}}</td>
+        <td data-label="结束时间" class="time">{{#ended_early}}已于 {{ended_at}} 提前结束{{/ended_early}}{{#active}}{{ends_at}}{{/active}}</td>
+        <td data-label="静默中" class="num">{{cases}}</td>
         <td>{{#can_end}}<form method="post" action="{{end_url}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small">提前结束</button></form>{{/can_end}}</td>
       </tr>
 {{/silences}}

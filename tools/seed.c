@@ -3,7 +3,7 @@
  * `seed --orders N --seed S [--now "YYYY-MM-DD HH:MM"] [--manifest FILE]`
  * (build/seed, with the configuration in ORDERMEND_CONF, connecting as
  * [admin]) drops and recreates every table of schema/replica.sql and fills them with
- * a shop's last 90 days: a catalogue, users, N orders with their items,
+ * a shop's last 90 days (--days): a catalogue, users, N orders with their items,
  * payments, refunds, shipments and tracking events, stock and its moves,
  * coupons, status history and the users' clicks.
  *
@@ -34,6 +34,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,22 +50,11 @@
 #include "core/log.h"
 #include "core/util.h"
 
-/* Injected faults, in orders per 10,000, spread over the eligible ages
- * given in kinds[] below. */
-#define RATE_UNPAID_TIMEOUT	100
-#define RATE_PAYMENT_FAILED	80
-#define RATE_DUPLICATE_PAYMENT	40
-#define RATE_NOT_SHIPPED	100
-#define RATE_LOGISTICS_STALLED	100
-#define RATE_STOCK_SHORTAGE	30
-#define RATE_PRICE_ANOMALY	80
-#define RATE_ADDRESS_PROBLEM	60
-#define RATE_REFUND_STUCK	60
-
 #define MINUTE		60LL
 #define HOUR		3600LL
 #define DAY		86400LL
-#define SPAN		(90 * DAY)	/* orders are made over the last 90 days */
+#define DAYS		90	/* orders are made over the last DAYS days */
+#define MAX_DAYS	366
 #define MAX_ORDERS	50000000LL	/* order_no keeps 8 digits of the id */
 #define BATCH		2000		/* rows per bulk execute */
 #define COMMIT_EVERY	20000		/* orders per transaction */
@@ -81,20 +71,28 @@ enum kind {
 	K_ADDR, K_REFUND, NKINDS, K_NONE = NKINDS
 };
 
+/* Injected faults, as a live shop has them at any moment: a stream of
+ * fresh trouble that people are still working through — the chance is
+ * highest for an order whose trouble has just begun and halves every
+ * tau * ln 2 after — over a thin backlog of forgotten ones; orders older
+ * than max_age have reached their natural end.  An order aged a (from
+ * min_age, when its kind's condition can begin, to max_age) gets the kind
+ * with probability, per 10,000, fresh * exp(-(a - min_age) / tau) +
+ * backlog.  At 2,000 orders a day: about 400 fresh cases and 200 old. */
 static const struct kind_def {
 	const char *name;
-	int rate;
-	stamp min_age, max_age;	/* orders of these ages may get it */
+	int fresh, backlog;		/* per 10,000 orders of that age */
+	stamp tau, min_age, max_age;
 } kinds[NKINDS] = {
-	{ "unpaid_timeout", RATE_UNPAID_TIMEOUT, HOUR, 30 * DAY },
-	{ "payment_failed", RATE_PAYMENT_FAILED, 30 * MINUTE, 30 * DAY },
-	{ "duplicate_payment", RATE_DUPLICATE_PAYMENT, HOUR, SPAN },
-	{ "not_shipped", RATE_NOT_SHIPPED, 3 * DAY, 30 * DAY },
-	{ "logistics_stalled", RATE_LOGISTICS_STALLED, 6 * DAY, 45 * DAY },
-	{ "stock_shortage", RATE_STOCK_SHORTAGE, HOUR, 10 * DAY },
-	{ "price_anomaly", RATE_PRICE_ANOMALY, 0, SPAN },
-	{ "address_problem", RATE_ADDRESS_PROBLEM, HOUR, 15 * DAY },
-	{ "refund_stuck", RATE_REFUND_STUCK, 2 * DAY, 30 * DAY },
+	{ "unpaid_timeout", 800, 4, 8 * HOUR, HOUR, 7 * DAY },
+	{ "payment_failed", 600, 4, 3 * HOUR, 30 * MINUTE, 14 * DAY },
+	{ "duplicate_payment", 200, 2, 3 * HOUR, HOUR, 30 * DAY },
+	{ "not_shipped", 400, 8, 16 * HOUR, 2 * DAY + HOUR, 21 * DAY },
+	{ "logistics_stalled", 300, 8, DAY, 4 * DAY, 30 * DAY },
+	{ "stock_shortage", 300, 6, 12 * HOUR, HOUR, 10 * DAY },
+	{ "price_anomaly", 300, 3, 6 * HOUR, 0, 30 * DAY },
+	{ "address_problem", 400, 6, 8 * HOUR, HOUR, 15 * DAY },
+	{ "refund_stuck", 300, 6, 12 * HOUR, DAY + 3 * HOUR, 30 * DAY },
 };
 
 /* How an order's life goes; the injected ones first break a normal life. */
@@ -983,17 +981,18 @@ struct held {
 	int pair;
 };
 
-#define NHOURS ((int)(SPAN / HOUR))
+#define MAX_HOURS (MAX_DAYS * 24)
 
 static struct {
 	stamp now, start;
+	int nhours;		/* the span, --days, in hours */
 	long long norders, nusers;
 	uint64_t no_salt;
 	int nprod;
 	struct product *prod;
 	struct stock *stock;
 	struct coupon coupons[NCOUPONS];
-	double cum[NHOURS + 1];	/* order density over the span, by hour */
+	double cum[MAX_HOURS + 1];	/* order density over the span, by hour */
 	struct nolist found[NKINDS];
 	struct held *held;
 	size_t nheld, capheld;
@@ -1427,24 +1426,24 @@ static const int hour_w[24] = {
 };
 
 /* init_slots: order density by hour over the span: a day's rhythm and a
- * business that grows by half over the 90 days. */
+ * business that grows by half over the span. */
 static void
 init_slots(void)
 {
 	int k;
 
 	g.cum[0] = 0;
-	for (k = 0; k < NHOURS; k++)
+	for (k = 0; k < g.nhours; k++)
 		g.cum[k + 1] = g.cum[k] + hour_w[(g.start + k * HOUR) % DAY / HOUR] *
-		    (1.0 + 0.5 * k / NHOURS);
+		    (1.0 + 0.5 * k / g.nhours);
 }
 
 /* slot_time: order id's created_at; ids and times rise together. */
 static stamp
 slot_time(struct rng *r, long long id)
 {
-	double x = ((double)(id - 1) + unit(r)) / (double)g.norders * g.cum[NHOURS];
-	int lo = 0, hi = NHOURS, mid;
+	double x = ((double)(id - 1) + unit(r)) / (double)g.norders * g.cum[g.nhours];
+	int lo = 0, hi = g.nhours, mid;
 	stamp t;
 
 	while (hi - lo > 1) {
@@ -1459,8 +1458,7 @@ slot_time(struct rng *r, long long id)
 	return t < g.now ? t : g.now - 1;
 }
 
-/* pick_kind: the fault to inject, if any; each kind's rate is spread over
- * the ages it may have, so the counts come out near rate * N. */
+/* pick_kind: the fault to inject into an order of this age, if any. */
 static int
 pick_kind(struct rng *r, stamp age)
 {
@@ -1470,8 +1468,8 @@ pick_kind(struct rng *r, stamp age)
 	for (k = 0; k < NKINDS; k++) {
 		if (age < kinds[k].min_age || age >= kinds[k].max_age)
 			continue;
-		p += kinds[k].rate / 10000.0 * (double)SPAN /
-		    (double)(kinds[k].max_age - kinds[k].min_age);
+		p += (kinds[k].fresh * exp(-(double)(age - kinds[k].min_age) /
+		    (double)kinds[k].tau) + kinds[k].backlog) / 10000.0;
 		if (u < p)
 			return k;
 	}
@@ -2203,11 +2201,16 @@ ship_stage(struct order *o, struct rng *r, stamp ship)
 	set_status(o, S_SHIPPED, ship, "system", "wms", note);
 	o->shipped = ship;
 	n = plan_events(o, r, cr, ship, ev);
-	if (o->path == P_STALL) {	/* goes quiet mid-way, days ago */
-		for (i = 0; i < n - 2 && ev[i].t <= g.now - 4 * DAY; i++)
+	if (o->path == P_STALL) {
+		/* goes quiet mid-way: the last event is over the threshold
+		 * ago, by an hour plus half a day on average */
+		stamp quiet = g.now - cfg.logistics_stalled - HOUR -
+		    (stamp)(-log(1.0 - unit(r)) * 12 * HOUR);
+
+		for (i = 0; i < n - 2 && ev[i].t <= quiet; i++)
 			;
 		if (i > 0)
-			n = (int)below(r, (uint64_t)i) + 1;
+			n = i;
 	}
 	t = &t_events;
 	for (i = 0; i < n && ev[i].t <= g.now; i++) {
@@ -2556,8 +2559,8 @@ static struct db_stmt q_now = DB_STMT(DB_ADMIN,
 static int
 usage(void)
 {
-	fputs("usage: seed --orders N --seed S [--now \"YYYY-MM-DD HH:MM\"] "
-	    "[--manifest FILE]\n", stderr);
+	fputs("usage: seed --orders N --seed S [--days D] "
+	    "[--now \"YYYY-MM-DD HH:MM\"] [--manifest FILE]\n", stderr);
 	return 2;
 }
 
@@ -2581,6 +2584,7 @@ seed(int argc, char **argv)
 	char now_text[32];
 	long long n = 0, id;
 	int64_t t0 = now_ms(), t1;
+	long long days = DAYS;
 	int i, have_seed = 0, ntables;
 	size_t k;
 
@@ -2599,6 +2603,9 @@ seed(int argc, char **argv)
 			if (*v < '0' || *v > '9' || *end || errno)
 				die("seed: --seed takes a number");
 			have_seed = 1;
+		} else if (strcmp(argv[i], "--days") == 0) {
+			if (parse_i64(v, strlen(v), &days) < 0 || days < 1 || days > MAX_DAYS)
+				die("seed: --days takes 1 to %d", MAX_DAYS);
 		} else if (strcmp(argv[i], "--now") == 0)
 			at = v;
 		else if (strcmp(argv[i], "--manifest") == 0)
@@ -2634,7 +2641,8 @@ seed(int argc, char **argv)
 		db_done(&res);
 		arena_cleanup(&a);
 	}
-	g.start = g.now - SPAN;
+	g.nhours = (int)days * 24;
+	g.start = g.now - (stamp)g.nhours * HOUR;
 	g.norders = n;
 	g.nusers = n / 4 < 50 ? 50 : n / 4;
 	g.no_salt = mix64(seed_value ^ 0x6f72646572ULL);

@@ -26,6 +26,7 @@
 #include "domain/sessions.h"
 #include "ui/auth.h"
 #include "ui/page.h"
+#include "ui/views.h"
 #include "account.h"
 
 static struct db_stmt q_me = DB_STMT(DB_CONSOLE,
@@ -49,7 +50,7 @@ person_only(struct req *r)
 	if (r->sess->token_id == 0)
 		return 1;
 	page_error(r, 403, "请在浏览器中操作",
-	    "An API token cannot change sessions, passwords or tokens.");
+	    "API 令牌不能修改会话、密码或令牌，请登录后在页面上操作。");
 	return 0;
 }
 
@@ -64,7 +65,8 @@ perm_boxes(struct req *r, json_object *m, unsigned long checked)
 		if (r->sess->perms & (1UL << i)) {
 			json_object *p = m_push(arr, m_obj());
 
-			m_str(p, "name", perm_names[i]);
+			m_str(p, "name", perm_labels[i].code);
+			m_str(p, "title", perm_labels[i].label);
 			m_bool(p, "checked", (checked & (1UL << i)) != 0);
 		}
 }
@@ -112,6 +114,7 @@ tokens_model(struct req *r, json_object *m)
 		m_int(e, "id", db_int(&res, 0));
 		m_str(e, "name", db_str(&res, 1));
 		m_str(e, "perms", perms_text(&r->arena, (unsigned long)db_int(&res, 2)));
+		m_str(e, "perms_label", perms_titles(&r->arena, (unsigned long)db_int(&res, 2)));
 		m_str(e, "created_at", db_str(&res, 3));
 		m_str(e, "expires_at", db_str(&res, 4));
 		m_str(e, "last_used_at", db_str(&res, 5));
@@ -140,10 +143,11 @@ account_model(struct req *r)
 	}
 	m_str(m, "login", db_str(&res, 0));
 	m_str(m, "name", db_str(&res, 1));
-	m_str(m, "max_refund", yuan(&r->arena, db_int(&res, 2)));
-	m_str(m, "daily_refund", yuan(&r->arena, db_int(&res, 3)));
+	m_money(m, "max_refund", db_int(&res, 2));
+	m_money(m, "daily_refund", db_int(&res, 3));
 	m_str(m, "roles", db_str(&res, 4));
 	m_str(m, "perms", perms_text(&r->arena, r->sess->perms));
+	m_str(m, "perms_label", perms_titles(&r->arena, r->sess->perms));
 	m_bool(m, "by_token", r->sess->token_id != 0);
 	db_done(&res);
 	if ((rc = sessions_model(r, m)) != DB_OK || (rc = tokens_model(r, m)) != DB_OK) {
@@ -173,7 +177,7 @@ page_end_session(struct req *r)
 	if (!person_only(r))
 		return;
 	if ((id = page_id(r, 0)) == 0) {
-		page_error(r, 404, "没有这个会话", "%s", "No such id.");
+		page_error(r, 404, "没有这个会话", "%s", "编号不正确。");
 		return;
 	}
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
@@ -258,7 +262,7 @@ page_revoke_token(struct req *r)
 	if (!person_only(r))
 		return;
 	if ((id = page_id(r, 0)) == 0) {
-		page_error(r, 404, "没有这个令牌", "%s", "No such id.");
+		page_error(r, 404, "没有这个令牌", "%s", "编号不正确。");
 		return;
 	}
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||

@@ -41,7 +41,7 @@ struct agent {
 static void
 no_agent(struct req *r)
 {
-	page_error(r, 404, "没有这个账号", "No such agent.");
+	page_error(r, 404, "没有这个账号", "账号不存在。");
 }
 
 /* load_agent: agent id into a; when m is not NULL, also the agent's page

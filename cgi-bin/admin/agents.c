@@ -29,6 +29,7 @@
 #include "domain/agents.h"
 #include "ui/auth.h"
 #include "ui/page.h"
+#include "ui/views.h"
 #include "admin.h"
 
 #define LIMIT_MAX_FEN 100000000LL	/* ¥1,000,000 */
@@ -117,10 +118,8 @@ agent_json(struct req *r, json_object *o, const struct roles *rs, struct db_res 
 	m_bool(o, "service", db_int(res, 3) != 0);
 	m_bool(o, "disabled", !db_null(res, 4));
 	m_str(o, "disabled_at", db_str(res, 4));
-	m_str(o, "max_refund", yuan_plain(&r->arena, db_int(res, 5)));
-	m_str(o, "daily_refund", yuan_plain(&r->arena, db_int(res, 6)));
-	m_str(o, "max_refund_label", yuan(&r->arena, db_int(res, 5)));
-	m_str(o, "daily_refund_label", yuan(&r->arena, db_int(res, 6)));
+	m_money(o, "max_refund", db_int(res, 5));
+	m_money(o, "daily_refund", db_int(res, 6));
 	m_bool(o, "must_change_password", db_int(res, 7) != 0);
 	m_str(o, "role_names", db_str(res, 8) ? db_str(res, 8) : "");
 	m_str(o, "role_titles", role_titles(r, rs, db_str(res, 8)));
@@ -129,6 +128,7 @@ agent_json(struct req *r, json_object *o, const struct roles *rs, struct db_res 
 	m_str(o, "created_at", db_str(res, 11));
 	m_str(o, "updated_at", db_str(res, 12));
 	m_str(o, "perms", perms_text(&r->arena, (unsigned long)db_int(res, 13)));
+	m_str(o, "perms_label", perms_titles(&r->arena, (unsigned long)db_int(res, 13)));
 	m_bool(o, "me", id == r->sess->agent_id);
 	m_str(o, "url", url_for(&r->arena, "/admin/agents/%lld", id));
 }

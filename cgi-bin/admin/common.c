@@ -101,7 +101,8 @@ load_perms(struct req *r, struct perm_rows *ps)
 
 		p->name = arena_strdup(&r->arena, db_str(&res, 0));
 		p->bit = (int)db_int(&res, 1);
-		p->title = arena_strdup(&r->arena, db_str(&res, 2));
+		/* titles from the domain's table, the one place labels live */
+		p->title = label_of(perm_labels, p->name)->label;
 	}
 	db_done(&res);
 	return rc < 0 ? rc : DB_OK;

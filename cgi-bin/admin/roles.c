@@ -43,6 +43,7 @@ roles_model(struct req *r, const struct roles *rs, unsigned long new_perms)
 		m_str(e, "title", rs->v[i].title);
 		m_int(e, "agents", rs->v[i].agents);
 		m_str(e, "perms", perms_text(&r->arena, rs->v[i].perms));
+		m_str(e, "perms_label", perms_titles(&r->arena, rs->v[i].perms));
 		m_str(e, "form", arena_printf(&r->arena, "role-%s", rs->v[i].name));
 		m_str(e, "action", url_for(&r->arena, "/admin/roles/%s", rs->v[i].name));
 	}
@@ -184,7 +185,7 @@ page_role_save(struct req *r)
 		return;
 	}
 	if ((role = find_role(&rs, r->seg[0])) == NULL) {
-		page_error(r, 404, "没有这个角色", "No such role.");
+		page_error(r, 404, "没有这个角色", "没有这个角色。");
 		return;
 	}
 	if (req_str(r, "title", 64, &title) == REQ_BAD)
@@ -212,7 +213,7 @@ page_role_save(struct req *r)
 	}
 	if (rc == ROLE_MISSING) {
 		db_rollback(DB_CONSOLE);
-		page_error(r, 404, "没有这个角色", "No such role.");
+		page_error(r, 404, "没有这个角色", "没有这个角色。");
 		return;
 	}
 	if (rc != DOM_OK) {

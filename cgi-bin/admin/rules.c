@@ -32,7 +32,7 @@
 #define PRICE_HIGH_MAX 1000
 
 static struct db_stmt q_rules_meta = DB_STMT(DB_CONSOLE,
-	"SELECT r.kind, r.updated_at, a.login FROM anomaly_rules r"
+	"SELECT r.kind, r.updated_at, a.login, a.display_name FROM anomaly_rules r"
 	" LEFT JOIN agents a ON a.id = r.updated_by");
 
 /* How each kind's threshold is typed: unit, seconds (or percent) per unit,
@@ -140,6 +140,7 @@ rules_model(struct req *r, const char *bad)
 		i = (int)(k - anomaly_kinds);
 		m_str(rows[i], "updated_at", db_str(&res, 1));
 		m_str(rows[i], "updated_by", db_str(&res, 2));
+		m_str(rows[i], "updated_by_name", db_str(&res, 3));
 	}
 	db_done(&res);
 	if (rc < 0) {
@@ -181,7 +182,7 @@ page_rule_save(struct req *r)
 	int rc, changed = 0;
 
 	if (k == NULL) {
-		page_error(r, 404, "没有这种异常", "No such anomaly kind.");
+		page_error(r, 404, "没有这种异常", "没有这种异常类型。");
 		return;
 	}
 	/* what the form does not hold stays as it is */

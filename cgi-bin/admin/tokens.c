@@ -25,7 +25,8 @@
 static struct db_stmt q_tokens = DB_STMT(DB_CONSOLE,
 	"SELECT t.id, a.login, a.display_name, t.name, t.perms, t.created_at,"
 	" t.expires_at, t.last_used_at, t.revoked_at IS NOT NULL, t.expires_at <= NOW(),"
-	" c.login, a.service, a.id FROM api_tokens t JOIN agents a ON a.id = t.agent_id"
+	" c.login, a.service, a.id, c.display_name FROM api_tokens t"
+	" JOIN agents a ON a.id = t.agent_id"
 	" LEFT JOIN agents c ON c.id = t.created_by ORDER BY t.id DESC LIMIT 500");
 static struct db_stmt q_services = DB_STMT(DB_CONSOLE,
 	"SELECT a.id, a.login, a.display_name, " PERMS_OF("a.id")
@@ -50,10 +51,12 @@ token_rows(struct req *r, json_object *arr)
 		m_str(e, "agent_url", url_for(&r->arena, "/admin/agents/%lld", db_int(&res, 12)));
 		m_str(e, "name", db_str(&res, 3));
 		m_str(e, "perms", perms_text(&r->arena, (unsigned long)db_int(&res, 4)));
+		m_str(e, "perms_label", perms_titles(&r->arena, (unsigned long)db_int(&res, 4)));
 		m_str(e, "created_at", db_str(&res, 5));
 		m_str(e, "expires_at", db_str(&res, 6));
 		m_str(e, "last_used_at", db_str(&res, 7));
 		m_str(e, "created_by", db_str(&res, 10));
+		m_str(e, "created_by_name", db_str(&res, 13));
 		m_bool(e, "service", db_int(&res, 11) != 0);
 		m_bool(e, "revoked", revoked);
 		m_bool(e, "expired", expired && !revoked);
@@ -82,6 +85,7 @@ service_rows(struct req *r, json_object *arr, long long agent)
 		m_str(e, "login", db_str(&res, 1));
 		m_str(e, "name", db_str(&res, 2));
 		m_str(e, "perms", perms_text(&r->arena, (unsigned long)db_int(&res, 3)));
+		m_str(e, "perms_label", perms_titles(&r->arena, (unsigned long)db_int(&res, 3)));
 		m_bool(e, "selected", db_int(&res, 0) == agent);
 	}
 	db_done(&res);
@@ -123,21 +127,24 @@ page_tokens(struct req *r)
 		page_show(r, 200, "admin_tokens");
 }
 
-/* service: the enabled service account agent: its login and permissions
- * (which bound its tokens'), or *login NULL; DB_OK or an error. */
+/* service: the enabled service account agent: its login, name and
+ * permissions (which bound its tokens'), or *login NULL; DB_OK or an
+ * error. */
 static int
-service(struct req *r, long long agent, const char **login, unsigned long *allowed)
+service(struct req *r, long long agent, const char **login, const char **name,
+    unsigned long *allowed)
 {
 	struct db_res res;
 	int rc;
 
-	*login = NULL;
+	*login = *name = NULL;
 	*allowed = 0;
 	if ((rc = db_exec(&r->arena, &q_services, &res, 0, NULL)) != DB_OK)
 		return rc;
 	while ((rc = db_next(&res)) > 0)
 		if (db_int(&res, 0) == agent) {
 			*login = arena_strdup(&r->arena, db_str(&res, 1));
+			*name = arena_strdup(&r->arena, db_str(&res, 2));
 			*allowed = (unsigned long)db_int(&res, 3);
 		}
 	db_done(&res);
@@ -148,13 +155,13 @@ void
 page_token_new(struct req *r)
 {
 	json_object *m, *t;
-	const char *name = NULL, *login = NULL, *token = NULL;
+	const char *name = NULL, *login = NULL, *token = NULL, *agent_name = NULL;
 	unsigned long perms = 0, allowed = 0;
 	long long agent = 0, days = 90, id = 0;
 	int rc;
 
 	if (req_int(r, "agent", 1, INT64_MAX, &agent) == REQ_OK &&
-	    (rc = service(r, agent, &login, &allowed)) != DB_OK) {
+	    (rc = service(r, agent, &login, &agent_name, &allowed)) != DB_OK) {
 		page_db_error(r, rc);
 		return;
 	}
@@ -180,6 +187,7 @@ page_token_new(struct req *r)
 	m_int(t, "id", id);
 	m_str(t, "name", name);
 	m_str(t, "login", login);
+	m_str(t, "agent_name", agent_name);
 	m_int(t, "days", days);
 	page_show(r, 201, "admin_tokens");
 }
@@ -191,7 +199,7 @@ page_token_revoke(struct req *r)
 	int rc;
 
 	if (id == 0) {
-		page_error(r, 404, "没有这个令牌", "No such token.");
+		page_error(r, 404, "没有这个令牌", "令牌编号不正确。");
 		return;
 	}
 	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
@@ -199,7 +207,7 @@ page_token_revoke(struct req *r)
 	    (rc = db_commit(DB_CONSOLE)) != DB_OK) {
 		if (rc == TOKEN_MISSING) {
 			db_rollback(DB_CONSOLE);
-			page_error(r, 404, "没有这个令牌", "No such active token.");
+			page_error(r, 404, "没有这个令牌", "没有这个有效的令牌。");
 		} else
 			admin_fail(r, rc);
 		return;

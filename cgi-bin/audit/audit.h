@@ -28,9 +28,6 @@ enum { AU_ID, AU_AT, AU_LOGIN, AU_KIND, AU_ORDER, AU_TARGET, AU_DETAIL, AU_IP,
 	AU_REQUEST };
 
 /* filter.c */
-/* audit_kinds: labels for the kinds the console writes (others show their
- * code). */
-extern const struct label audit_kinds[];
 /* filter_start: the search page's model (title, admin navigation, the
  * filters as typed, the kinds to choose from) with f read from the
  * request; NULL when the request is already answered (400 with the

@@ -72,6 +72,30 @@ csv_row(struct buf *b, struct db_res *res)
 	buf_puts(b, "\r\n");
 }
 
+/* filters_text: what an export selected, in words, for its audit row. */
+static const char *
+filters_text(struct req *r, const struct filter *f)
+{
+	struct buf b = { 0 };
+	const char *out;
+
+	if (f->agent)
+		buf_printf(&b, "账号 %s；", f->agent);
+	if (f->order)
+		buf_printf(&b, "订单号 %s；", f->order);
+	if (f->kind)
+		buf_printf(&b, "类型 %s；", label_of(audit_kinds, f->kind)->label);
+	if (f->from[0])
+		buf_printf(&b, "自 %s；", f->from);
+	if (f->to[0])
+		buf_printf(&b, "至 %s；", f->to);
+	if (f->before)
+		buf_printf(&b, "编号 %lld 之前；", f->before);
+	out = arena_printf(&r->arena, "筛选：%s", b.p ? b.p : "全部");
+	buf_free(&b);
+	return out;
+}
+
 void
 page_audit_csv(struct req *r)
 {
@@ -89,7 +113,7 @@ page_audit_csv(struct req *r)
 		return;
 	/* an export of the log is itself on the record */
 	if ((rc = audit(&r->arena, auth_actor(r), "audit_exported", NULL, NULL,
-	    r->query && *r->query ? r->query : NULL)) != DB_OK) {
+	    filters_text(r, &f))) != DB_OK) {
 		page_db_error(r, rc);
 		return;
 	}
@@ -107,7 +131,7 @@ page_audit_csv(struct req *r)
 	strftime(name, sizeof(name), "audit-%Y%m%d-%H%M%S.csv", localtime(&now));
 	resp_attachment(r, name);
 	resp_stream_begin(r, 200, RESP_CSV);
-	buf_puts(&r->body_buf, "\xEF\xBB\xBF" "id,时间,账号,类型,类型说明,订单号,对象,详情,IP,请求编号\r\n");
+	buf_puts(&r->body_buf, "\xEF\xBB\xBF" "编号,时间,账号,类型,类型说明,订单号,对象,详情,IP,请求编号\r\n");
 	for (;;) {
 		batch = 0;
 		while ((rc = db_next(&res)) > 0) {
@@ -136,13 +160,13 @@ page_audit_csv(struct req *r)
 		if (rc != DB_OK) {
 			/* the status is out: say so in the file and the log */
 			rlog(r, LOG_WARN, "export_failed", "rows=%lld rc=%d", total, rc);
-			buf_puts(&r->body_buf, "导出中断：数据库错误，请重试 (export interrupted)\r\n");
+			buf_puts(&r->body_buf, "导出中断：数据库错误，请重试\r\n");
 			break;
 		}
 	}
 	if (truncated)
-		buf_printf(&r->body_buf, "已达上限 %d 行，请缩小时间范围后分批导出"
-		    " (truncated at %d rows)\r\n", CSV_MAX, CSV_MAX);
+		buf_printf(&r->body_buf, "已达上限 %d 行，请缩小时间范围后分批导出\r\n",
+		    CSV_MAX);
 	arena_cleanup(&ba);
 	rlog(r, LOG_INFO, "audit_export", "rows=%lld truncated=%d", total, truncated);
 }

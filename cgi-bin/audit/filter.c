@@ -30,6 +30,7 @@
 #include "core/model.h"
 #include "core/url.h"
 #include "core/util.h"
+#include "domain/audit.h"
 #include "domain/shop.h"
 #include "ui/page.h"
 #include "audit.h"
@@ -45,42 +46,6 @@ static struct db_stmt q_kinds = DB_STMT(DB_CONSOLE,
 	" UNION ALL SELECT (SELECT MIN(a.kind) FROM audit_log a WHERE a.kind > k.kind)"
 	" FROM k WHERE k.kind IS NOT NULL)"
 	" SELECT kind FROM k WHERE kind IS NOT NULL LIMIT 500");
-
-const struct label audit_kinds[] = {
-	{ "login_ok", "登录成功", NULL },
-	{ "login_failed", "登录失败", NULL },
-	{ "login_throttled", "登录限速", NULL },
-	{ "logout", "退出登录", NULL },
-	{ "session_ended", "结束会话", NULL },
-	{ "sessions_ended_all", "全部设备退出", NULL },
-	{ "password_changed", "修改密码", NULL },
-	{ "password_reset", "重置密码", NULL },
-	{ "permission_denied", "无权限被拒", NULL },
-	{ "csrf_refused", "伪造请求被拒", NULL },
-	{ "pii_reveal", "查看完整个人信息", NULL },
-	{ "agent_created", "新建账号", NULL },
-	{ "agent_updated", "修改账号", NULL },
-	{ "agent_disabled", "停用账号", NULL },
-	{ "agent_enabled", "启用账号", NULL },
-	{ "roles_changed", "修改角色", NULL },
-	{ "role_created", "新建角色", NULL },
-	{ "role_updated", "修改角色权限", NULL },
-	{ "token_created", "新建令牌", NULL },
-	{ "token_revoked", "吊销令牌", NULL },
-	{ "rule_updated", "修改异常规则", NULL },
-	{ "silence_created", "新建静默", NULL },
-	{ "silence_ended", "提前结束静默", NULL },
-	{ "case_claim", "认领异常单", NULL },
-	{ "case_assign", "指派异常单", NULL },
-	{ "case_wait", "异常单转为等待", NULL },
-	{ "case_resume", "异常单恢复处理", NULL },
-	{ "case_resolve", "解决异常单", NULL },
-	{ "case_dismiss", "忽略异常单", NULL },
-	{ "case_note", "异常单备注", NULL },
-	{ "case_silence", "静默异常单", NULL },
-	{ "audit_exported", "导出审计日志", NULL },
-	{ NULL, NULL, NULL },
-};
 
 /* read_filter: fill f from the request; field messages go to
  * page_errs(r), what was typed to m.  DB_OK or an error. */

@@ -86,11 +86,11 @@ page_login(struct req *r)
 	int rc;
 
 	if (req_str(r, "login", 64, &login) != REQ_OK)
-		m_str(errs, "login", "请输入账号 Enter your login");
+		m_str(errs, "login", "请输入账号");
 	if (password == NULL || *password == '\0')
-		m_str(errs, "password", "请输入密码 Enter your password");
+		m_str(errs, "password", "请输入密码");
 	else if (strlen(password) > PASSWORD_MAX * 4)
-		m_str(errs, "password", "密码过长 Password too long");
+		m_str(errs, "password", "密码过长");
 	if (page_erred(r)) {
 		form_model(r, login);
 		page_bad_input(r, "login");
@@ -107,14 +107,13 @@ page_login(struct req *r)
 		if ((rc = db_commit(DB_CONSOLE)) == DB_OK) {
 			resp_header(r, "Retry-After", "%lld", wait);
 			refused(r, 429, login, arena_printf(&r->arena,
-			    "尝试次数过多，请 %lld 秒后再试。Too many attempts: wait %lld s.",
-			    wait, wait));
+			    "尝试次数过多，请 %lld 秒后再试。", wait));
 			return;
 		}
 	} else if (rc == SIGNIN_FAILED) {
 		rlog(r, LOG_WARN, "login_failed", "login=%s ip=%s", login, r->remote_addr);
 		if ((rc = db_commit(DB_CONSOLE)) == DB_OK) {
-			refused(r, 401, login, "账号或密码不正确。Wrong login or password.");
+			refused(r, 401, login, "账号或密码不正确。");
 			return;
 		}
 	} else if (rc == DOM_OK) {

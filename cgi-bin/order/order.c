@@ -85,7 +85,8 @@ void
 order_money(struct req *r, json_object *o, const char *key,
     const struct db_res *res, unsigned col)
 {
-	m_str(o, key, yuan(&r->arena, db_int(res, col)));
+	(void)r;
+	m_money(o, key, db_int(res, col));
 }
 
 /* header: the order from q_order's row into o and the model. */
@@ -109,7 +110,7 @@ header(struct req *r, json_object *m, struct order *o, const struct db_res *res,
 
 	m_str(m, "order_no", o->no);
 	m_label(m, "status", label_of(order_statuses, o->state.status));
-	m_str(m, "channel", label_of(order_channels, db_str(res, O_CHANNEL))->label);
+	m_label(m, "channel", label_of(order_channels, db_str(res, O_CHANNEL)));
 	m_str(m, "warehouse", o->warehouse);
 	m_str(m, "items_summary", db_str(res, O_ITEMS));
 	order_money(r, m, "goods_amount", res, O_GOODS);
@@ -186,7 +187,7 @@ open_cases(struct req *r, json_object *m, struct order *o)
 		m_str(e, "kind_label", anomaly_label(db_str(&res, 2)));
 		m_label(e, "state", label_of(case_states, db_str(&res, 3)));
 		m_label(e, "severity", label_of(severities, db_str(&res, 4)));
-		m_str(e, "facts", db_str(&res, 5));
+		m_facts(r, e, "facts", db_str(&res, 5));
 		m_bool(e, "overdue", db_int(&res, 6) != 0);
 		m_bool(e, "escalated", db_int(&res, 7) != 0);
 	}
@@ -261,8 +262,7 @@ show(struct req *r, int revealed, const char *reason)
 	int rc;
 
 	if (!order_no_valid(no)) {
-		page_error(r, 400, "订单号格式不正确",
-		    "订单号由 6 到 32 位字母或数字组成。An order number is 6 to 32 letters and digits.");
+		page_error(r, 400, "订单号格式不正确", "订单号由 6 到 32 位字母或数字组成。");
 		return;
 	}
 	if (tab == NULL)
@@ -271,14 +271,14 @@ show(struct req *r, int revealed, const char *reason)
 		if (strcmp(tabs[t].code, tab) == 0)
 			break;
 	if (t == NELEM(tabs)) {
-		page_error(r, 400, "没有这个标签页", "tab must be one of items, payments, "
-		    "shipments, inventory, coupons, activity, history.");
+		page_error(r, 400, "没有这个标签页",
+		    "标签页只能是商品、支付与退款、物流、库存、优惠券、用户行为或状态历史。");
 		return;
 	}
 	rc = DB_ONE(&r->arena, &q_order, &res, DB_STR(no));
 	if (rc == DB_NOROW) {
 		db_done(&res);
-		page_error(r, 404, "找不到订单", "没有订单号为 %s 的订单。No order %s.", no, no);
+		page_error(r, 404, "找不到订单", "没有订单号为 %s 的订单。", no);
 		return;
 	}
 	if (rc != DB_OK) {
@@ -327,8 +327,7 @@ page_reveal(struct req *r)
 	int rc = req_str(r, "reason", 200, &reason);
 
 	if (rc != REQ_OK || utf8_len(reason, strlen(reason)) < 2) {
-		page_error(r, 400, "请填写查看原因",
-		    "查看完整个人信息需要填写原因（2 到 200 个字）。A reason of 2 to 200 characters is required.");
+		page_error(r, 400, "请填写查看原因", "查看完整个人信息需要填写原因（2 到 200 个字）。");
 		return;
 	}
 	show(r, 1, reason);

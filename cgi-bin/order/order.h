@@ -22,7 +22,8 @@ struct order {
 };
 
 /* order.c */
-/* order_money: column col of res (fen) as yuan under key. */
+/* order_money: column col of res (fen) under key, as yuan text and as
+ * key_fen (m_money). */
 void order_money(struct req *r, json_object *o, const char *key,
     const struct db_res *res, unsigned col);
 

@@ -109,15 +109,18 @@ tab_payments(struct req *r, json_object *m, const struct order *o)
 		json_object *e = m_push(arr, m_obj());
 
 		m_str(e, "payment_no", db_str(&res, 0));
-		m_str(e, "channel", label_of(pay_channels, db_str(&res, 1))->label);
+		m_label(e, "channel", label_of(pay_channels, db_str(&res, 1)));
 		m_str(e, "trade_no", db_str(&res, 2));
 		order_money(r, e, "amount", &res, 3);
 		m_label(e, "status", label_of(payment_statuses, db_str(&res, 4)));
-		m_opt(e, "failure_code", "has_failure", db_str(&res, 5));
+		m_bool(e, "has_failure", db_str(&res, 5) && *db_str(&res, 5));
+		if (db_str(&res, 5) && *db_str(&res, 5))
+			m_label(e, "failure", label_of(pay_failures, db_str(&res, 5)));
 		m_str(e, "failure_message", db_str(&res, 6));
 		m_str(e, "created_at", db_str(&res, 7));
 		m_str(e, "paid_at", db_str(&res, 8));
 	}
+	m_bool(t, "no_payments", res.rows == 0);
 	if ((rc = db_done(&res)) != DB_OK)
 		return rc;
 	if ((rc = DB_EXEC(&r->arena, &q_refunds, &res, DB_INT(o->id))) != DB_OK)
@@ -133,6 +136,7 @@ tab_payments(struct req *r, json_object *m, const struct order *o)
 		m_str(e, "created_at", db_str(&res, 4));
 		m_str(e, "completed_at", db_str(&res, 5));
 	}
+	m_bool(t, "no_refunds", res.rows == 0);
 	return db_done(&res);
 }
 
@@ -152,7 +156,7 @@ tab_shipments(struct req *r, json_object *m, const struct order *o)
 	while (db_next(&res) > 0) {
 		json_object *e = m_push(arr, m_obj());
 
-		m_str(e, "carrier", label_of(carriers, db_str(&res, 1))->label);
+		m_label(e, "carrier", label_of(carriers, db_str(&res, 1)));
 		m_str(e, "tracking_no", db_str(&res, 2));
 		m_str(e, "warehouse", db_str(&res, 3));
 		m_label(e, "status", label_of(shipment_statuses, db_str(&res, 4)));
@@ -230,10 +234,11 @@ tab_inventory(struct req *r, json_object *m, const struct order *o)
 
 		m_str(e, "sku", db_str(&res, 0));
 		m_str(e, "warehouse", db_str(&res, 1));
-		m_str(e, "kind", db_str(&res, 2));
+		m_label(e, "kind", label_of(stock_moves, db_str(&res, 2)));
 		m_int(e, "qty", db_int(&res, 3));
 		m_str(e, "at", db_str(&res, 4));
 	}
+	m_bool(t, "no_moves", res.rows == 0);
 	return db_done(&res);
 }
 
@@ -250,12 +255,15 @@ tab_coupons(struct req *r, json_object *m, const struct order *o)
 	while (db_next(&res) > 0) {
 		json_object *e = m_push(arr, m_obj());
 		int pct = strcmp(db_str(&res, 2), "percent") == 0;
+		long long off = 100 - db_int(&res, 3);	/* percent: the share paid */
 
 		m_str(e, "code", db_str(&res, 0));
 		m_str(e, "name", db_str(&res, 1));
-		m_str(e, "rule", pct ?
+		m_str(e, "rule", pct ? (off % 10 ?
+		    arena_printf(&r->arena, "满 ¥%s 打 %lld.%lld 折", yuan(&r->arena,
+		    db_int(&res, 4)), off / 10, off % 10) :
 		    arena_printf(&r->arena, "满 ¥%s 打 %lld 折", yuan(&r->arena,
-		    db_int(&res, 4)), (100 - db_int(&res, 3)) / 10) :
+		    db_int(&res, 4)), off / 10)) :
 		    arena_printf(&r->arena, "满 ¥%s 减 ¥%s", yuan(&r->arena,
 		    db_int(&res, 4)), yuan(&r->arena, db_int(&res, 3))));
 		m_str(e, "valid_from", db_str(&res, 5));
@@ -263,6 +271,7 @@ tab_coupons(struct req *r, json_object *m, const struct order *o)
 		order_money(r, e, "amount", &res, 7);
 		m_str(e, "used_at", db_str(&res, 8));
 	}
+	m_bool(t, "none", res.rows == 0);
 	return db_done(&res);
 }
 
@@ -283,12 +292,13 @@ tab_activity(struct req *r, json_object *m, const struct order *o)
 		json_object *e = m_push(arr, m_obj());
 
 		m_str(e, "at", db_str(&res, 0));
-		m_str(e, "kind", db_str(&res, 1));
+		m_label(e, "kind", label_of(user_actions, db_str(&res, 1)));
 		m_str(e, "detail", db_str(&res, 2));
 		m_str(e, "device", db_str(&res, 3));
 		m_bool(e, "this_order", db_int(&res, 4) == 1);
 		m_bool(e, "after", strcmp(db_str(&res, 0), o->created_at) >= 0);
 	}
+	m_bool(t, "none", res.rows == 0);
 	return db_done(&res);
 }
 
@@ -312,8 +322,11 @@ tab_history(struct req *r, json_object *m, const struct order *o)
 		m_str(e, "to", label_of(order_statuses, db_str(&res, 2))->label);
 		m_str(e, "actor_label", who->label);
 		m_str(e, "actor", db_str(&res, 4));
+		m_str(e, "actor_name", label_known(actor_names, db_str(&res, 4)) ?
+		    label_of(actor_names, db_str(&res, 4))->label : db_str(&res, 4));
 		m_str(e, "note", db_str(&res, 5));
 	}
+	m_bool(t, "none", res.rows == 0);
 	return db_done(&res);
 }
 

@@ -32,15 +32,6 @@
 
 #define SAMPLE_ROWS 20		/* cases a confirmation lists */
 
-const struct label bulk_actions[] = {
-	{ "claim", "认领", "" },
-	{ "assign", "指派", "" },
-	{ "resolve", "解决", "" },
-	{ "dismiss", "忽略", "" },
-	{ "silence", "静默", "" },
-	{ NULL, NULL, NULL },
-};
-
 /* The chosen cases that exist, in id order. */
 static struct db_stmt q_chosen = DB_STMT(DB_CONSOLE,
 	"SELECT STRAIGHT_JOIN c.id, c.kind, c.order_no, c.state, c.facts FROM JSON_TABLE(?,"
@@ -115,29 +106,29 @@ extra(struct req *r, struct bulk *b, json_object *m)
 	int rc = req_str(r, "reason", REASON_MAX, &b->reason);
 
 	if (rc == REQ_BAD)
-		m_str(errs, "reason", "原因最多 255 个字。At most 255 characters.");
+		m_str(errs, "reason", "原因最多 255 个字。");
 	if (rc != REQ_OK)
 		b->reason = NULL;
 	m_str(m, "reason", b->reason ? b->reason : "");
 	if ((strcmp(b->action, "dismiss") == 0 || strcmp(b->action, "silence") == 0) &&
 	    !b->reason && rc != REQ_BAD)
-		m_str(errs, "reason", "请写明原因。A reason is required.");
+		m_str(errs, "reason", "请写明原因。");
 	if (strcmp(b->action, "assign") == 0) {
 		if (req_int(r, "to", 1, 999999999999LL, &b->to) != REQ_OK)
-			m_str(errs, "to", "请选择要指派的客服。Choose an agent.");
+			m_str(errs, "to", "请选择要指派的客服。");
 		else {
 			rc = DB_ONE(&r->arena, &q_agent_ok, &res, DB_INT(b->to));
 			db_done(&res);
 			if (rc != DB_OK && rc != DB_NOROW)
 				return rc;
 			if (rc == DB_NOROW)
-				m_str(errs, "to", "这个客服不存在或已停用。No such agent.");
+				m_str(errs, "to", "这个客服不存在或已停用。");
 		}
 	}
 	b->hours = 24;
 	if (strcmp(b->action, "silence") == 0 &&
 	    (rc = req_int(r, "hours", 1, 720, &b->hours)) != REQ_OK && rc != REQ_MISSING)
-		m_str(errs, "hours", "静默时长为 1 到 720 小时。1 to 720 hours.");
+		m_str(errs, "hours", "静默时长为 1 到 720 小时。");
 	m_int(m, "hours", b->hours);
 	return DB_OK;
 }
@@ -167,7 +158,7 @@ confirm(struct req *r, const struct bulk *b, json_object *m, int confirmed)
 		m_str(o, "kind_label", anomaly_label(db_str(&res, 1)));
 		m_str(o, "order_no", db_str(&res, 2));
 		m_label(o, "state", label_of(case_states, db_str(&res, 3)));
-		m_str(o, "facts", db_str(&res, 4));
+		m_facts(r, o, "facts", db_str(&res, 4));
 	}
 	if (rc < 0 || (rc = db_done(&res)) != DB_OK) {
 		page_db_error(r, rc);
@@ -242,7 +233,7 @@ page_bulk(struct req *r)
 {
 	struct arena *a = &r->arena;
 	struct bulk b = { .action = strrchr(r->path, '/') + 1 };
-	const char *label = label_of(bulk_actions, b.action)->label, *v, *back;
+	const char *label = label_of(case_actions, b.action)->label, *v;
 	json_object *m = page_model(r, arena_printf(a, "批量%s", label), "queue");
 	struct outcome o = { 0 };
 	struct filter f;
@@ -303,8 +294,5 @@ page_bulk(struct req *r)
 		resp_json(r, 200, j);
 		return;
 	}
-	back = back_link(r);
-	resp_redirect(r, arena_printf(a, "%s%sdone=%s&n=%lld&skipped=%lld&taken=%lld",
-	    url_map(a, back), strchr(back, '?') ? "&" : "?", b.action, o.done,
-	    o.skipped + o.refused, o.taken));
+	back_done(r, b.action, o.done, o.skipped + o.refused, o.taken);
 }

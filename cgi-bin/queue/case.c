@@ -6,6 +6,8 @@
  * POST /cases/{id}/assign            (approve)
  *   reason    dismiss (required), resolve, note (required)
  *   to        assign: the agent's id
+ *   back      claim from a queue row: return to this local queue link
+ *             (back_link) instead of the case
  *
  * Every change goes through case_act (lib/domain/cases.c): the change, its
  * case event and its audit row, in one transaction.
@@ -32,11 +34,12 @@ static struct db_stmt q_case = DB_STMT(DB_CONSOLE,
 	" c.since, c.facts, c.opened_at, c.acknowledged_at, c.ack_due_at,"
 	" c.resolve_due_at, c.escalated_at, c.waiting_since, c.resolved_at,"
 	" c.resolution, c.reopened, c.group_label, c.incident_id, a.login,"
-	" a.display_name, c.assignee_id, s.id, s.reason, s.ends_at, r.login,"
+	" a.display_name, c.assignee_id, s.id, s.reason, s.ends_at, r.display_name,"
 	" TIMESTAMPDIFF(MINUTE, NOW(), c.resolve_due_at),"
 	" TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at),"
 	" c.state = 'open' AND c.ack_due_at < NOW(),"
-	" c.sku, c.warehouse, DATE_FORMAT(c.wait_until, '%Y-%m-%d %H:%i'), c.reminded"
+	" c.sku, c.warehouse, DATE_FORMAT(c.wait_until, '%Y-%m-%d %H:%i'), c.reminded,"
+	" r.login"
 	" FROM cases c LEFT JOIN agents a ON a.id = c.assignee_id"
 	" LEFT JOIN silences s ON s.id = c.silence_id"
 	" LEFT JOIN agents r ON r.id = c.resolved_by WHERE c.id = ?");
@@ -45,13 +48,14 @@ enum { C_ID, C_KIND, C_ORDER_ID, C_NO, C_STATE, C_SEVERITY, C_AMOUNT, C_SINCE,
 	C_RESOLVED, C_RESOLUTION, C_REOPENED, C_GROUP, C_INCIDENT, C_LOGIN,
 	C_NAME, C_ASSIGNEE, C_SILENCE, C_SILENCE_REASON, C_SILENCE_ENDS,
 	C_RESOLVER, C_DUE_MIN, C_LEFT_MIN, C_ACK_LATE, C_SKU, C_WAREHOUSE, C_UNTIL,
-	C_REMINDED };
+	C_REMINDED, C_RESOLVER_LOGIN };
 static struct db_stmt q_history = DB_STMT(DB_CONSOLE,
 	"(SELECT e.at, e.actor_type, COALESCE(a.login, NULLIF(e.actor, '')), e.kind,"
-	" e.detail, e.id FROM case_events e"
+	" e.detail, e.id, a.display_name FROM case_events e"
 	" LEFT JOIN agents a ON a.id = e.agent_id WHERE e.case_id = ?"
 	" ORDER BY e.at DESC, e.id DESC LIMIT 200)"
-	" UNION ALL (SELECT opened_at, 'rule', NULL, 'opened', facts, 0 FROM cases WHERE id = ?)"
+	" UNION ALL (SELECT opened_at, 'rule', NULL, 'opened', facts, 0, NULL FROM cases"
+	" WHERE id = ?)"
 	" ORDER BY 1 DESC, 6 DESC");
 static struct db_stmt q_siblings = DB_STMT(DB_CONSOLE,
 	"SELECT id, kind, state FROM cases FORCE INDEX (ix_cases_order)"
@@ -80,6 +84,7 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no)
 	json_object *o = m_add(m, "order", m_obj());
 	struct order_state st;
 	struct db_res res;
+	const char *p, *sp;
 	int rc = DB_ONE(a, &q_order, &res, DB_INT(order_id));
 
 	m_str(o, "order_no", no);
@@ -95,9 +100,9 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no)
 	st.paid_amount = db_int(&res, 2);
 	st.refunded_amount = db_int(&res, 3);
 	m_label(o, "status", label_of(order_statuses, st.status));
-	m_str(o, "pay_amount", yuan(a, st.pay_amount));
-	m_str(o, "paid_amount", yuan(a, st.paid_amount));
-	m_str(o, "refunded_amount", yuan(a, st.refunded_amount));
+	m_money(o, "pay_amount", st.pay_amount);
+	m_money(o, "paid_amount", st.paid_amount);
+	m_money(o, "refunded_amount", st.refunded_amount);
 	m_str(o, "created_at", db_str(&res, 4));
 	m_str(o, "paid_at", db_str(&res, 5));
 	m_str(o, "shipped_at", db_str(&res, 6));
@@ -108,7 +113,11 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no)
 	m_str(o, "warehouse", db_str(&res, 12));
 	m_str(o, "customer", db_str(&res, 13));
 	m_str(o, "items", db_str(&res, 14));
-	m_opt(o, "parcel", "has_parcel", db_str(&res, 15));
+	if ((p = db_str(&res, 15)) != NULL && (sp = strchr(p, ' ')) != NULL)
+		/* "SF SF1234": the carrier by its name */
+		p = arena_printf(a, "%s %s", label_of(carriers,
+		    arena_strndup(a, p, (size_t)(sp - p)))->label, sp + 1);
+	m_opt(o, "parcel", "has_parcel", p);
 	db_done(&res);
 	m_add(m, "actions", actions_model(r, &st));
 	return DB_OK;
@@ -206,15 +215,19 @@ history(struct req *r, json_object *m, long long id, long long order_id)
 		return rc;
 	while ((rc = db_next(&res)) > 0) {
 		json_object *o = m_push(arr, m_obj());
-		const char *kind = db_str(&res, 3);
+		const char *kind = db_str(&res, 3), *who = db_str(&res, 2);
 
+		/* who by name: the agent's, a system's label, else the type's */
 		m_str(o, "at", db_str(&res, 0));
 		m_label(o, "actor", label_of(actor_types, db_str(&res, 1)));
-		m_str(o, "who", db_null(&res, 2) ? label_of(actor_types,
-		    db_str(&res, 1))->label : db_str(&res, 2));
+		m_str(o, "who_code", who);
+		m_str(o, "who", !db_null(&res, 6) ? db_str(&res, 6) :
+		    who && label_known(actor_names, who) ? label_of(actor_names, who)->label :
+		    who ? who : label_of(actor_types, db_str(&res, 1))->label);
 		m_str(o, "what", label_of(case_event_kinds, kind)->label);
 		m_bool(o, "note", strcmp(kind, "note") == 0);
-		m_opt(o, "detail", "has_detail", db_str(&res, 4));
+		m_facts(r, o, "detail", db_str(&res, 4));
+		m_bool(o, "has_detail", db_str(&res, 4) && *db_str(&res, 4));
 	}
 	if (rc < 0 || (rc = db_done(&res)) != DB_OK)
 		return rc;
@@ -267,9 +280,9 @@ show_case(struct req *r, long long id, const char *reason)
 	m_str(c, "kind_label", anomaly_label(db_str(&res, C_KIND)));
 	m_label(c, "state", label_of(case_states, state));
 	m_label(c, "severity", label_of(severities, db_str(&res, C_SEVERITY)));
-	m_str(c, "amount", yuan(a, db_int(&res, C_AMOUNT)));
+	m_money(c, "amount", db_int(&res, C_AMOUNT));
 	m_str(c, "since", db_str(&res, C_SINCE));
-	m_str(c, "facts", db_str(&res, C_FACTS));
+	m_facts(r, c, "facts", db_str(&res, C_FACTS));
 	m_str(c, "opened_at", db_str(&res, C_OPENED));
 	m_str(c, "acknowledged_at", db_str(&res, C_ACKED));
 	m_str(c, "ack_due_at", db_str(&res, C_ACK_DUE));
@@ -291,12 +304,14 @@ show_case(struct req *r, long long id, const char *reason)
 		m_str(c, "resolution", db_str(&res, C_RESOLUTION));
 		m_str(c, "resolved_by", db_null(&res, C_RESOLVER) ? "系统" :
 		    db_str(&res, C_RESOLVER));
+		m_str(c, "resolved_by_login", db_str(&res, C_RESOLVER_LOGIN));
 		m_bool(c, "closed", 1);
 	}
 	m_opt(c, "assignee", "has_assignee", db_str(&res, C_NAME));
 	m_bool(c, "no_assignee", db_null(&res, C_ASSIGNEE));
 	m_str(c, "assignee_login", db_str(&res, C_LOGIN));
-	m_opt(c, "group_label", "has_group", db_str(&res, C_GROUP));
+	m_facts(r, c, "group_label", db_str(&res, C_GROUP));
+	m_bool(c, "has_group", db_str(&res, C_GROUP) && *db_str(&res, C_GROUP));
 	if (!db_null(&res, C_INCIDENT)) {
 		m_str(c, "incident_url", url_for(a, "/incidents/%lld", db_int(&res, C_INCIDENT)));
 		m_bool(c, "in_incident", 1);
@@ -404,16 +419,16 @@ page_case_act(struct req *r)
 	}
 	rc = req_str(r, "reason", REASON_MAX, &text);
 	if (rc == REQ_BAD)
-		m_str(errs, "reason", "最多 255 个字。At most 255 characters.");
+		m_str(errs, "reason", "最多 255 个字。");
 	else if (rc == REQ_MISSING && (strcmp(action, "dismiss") == 0 ||
 	    strcmp(action, "note") == 0))
 		m_str(errs, "reason", strcmp(action, "note") == 0 ? "备注不能为空。" :
-		    "忽略异常单需要写明原因。A reason is required.");
+		    "忽略异常单需要写明原因。");
 	if (rc != REQ_OK)
 		text = NULL;
 	if (strcmp(action, "assign") == 0 &&
 	    req_int(r, "to", 1, 999999999999LL, &to) != REQ_OK)
-		m_str(errs, "to", "请选择要指派的客服。Choose an agent.");
+		m_str(errs, "to", "请选择要指派的客服。");
 	if (strcmp(action, "silence") == 0)
 		m_str(errs, "action", "请在异常队列中批量静默。");
 	if (strcmp(action, "wait") == 0 && (until = wait_until(r)) == NULL)
@@ -430,7 +445,7 @@ page_case_act(struct req *r)
 	if (rc != DB_OK) {
 		db_rollback(DB_CONSOLE);
 		if (rc == AGENT_MISSING) {	/* the case is there: the form again */
-			m_str(errs, "to", "这个客服不存在或已停用。No such agent.");
+			m_str(errs, "to", "这个客服不存在或已停用。");
 			show_case(r, id, text);
 		} else if (rc == WAIT_BAD) {
 			m_str(errs, "until", dom_why(rc));
@@ -453,8 +468,12 @@ page_case_act(struct req *r)
 		m_int(m, "id", id);
 		m_str(m, "action", action);
 		m_str(m, "outcome", "done");
+		m_str(m, "by", r->sess->name);
 		resp_json(r, 200, m);
 		return;
 	}
-	resp_redirect(r, url_for(&r->arena, "/cases/%lld", id));
+	if (req_get(r, "back") && str_in_list(BULK_ACTIONS, action))
+		back_done(r, action, 1, 0, 0);	/* from a queue row: back to it */
+	else
+		resp_redirect(r, url_for(&r->arena, "/cases/%lld", id));
 }

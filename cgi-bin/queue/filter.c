@@ -130,12 +130,12 @@ filter_read(struct req *r, struct filter *f, json_object *m)
 	f->min = f->max = -1;
 	n = req_all(r, "kind", list, ANOMALY_KINDS);
 	if (n < 0)
-		m_str(errs, "kind", "异常类型选得太多了。Too many kinds.");
+		m_str(errs, "kind", "异常类型选得太多了。");
 	for (i = 0; i < n; i++) {
 		const struct anomaly_kind *k = anomaly_kind(list[i]);
 
 		if (!k) {
-			m_str(errs, "kind", "没有这种异常类型。Unknown kind.");
+			m_str(errs, "kind", "没有这种异常类型。");
 			break;
 		}
 		f->kind_on[k - anomaly_kinds] = 1;
@@ -149,17 +149,17 @@ filter_read(struct req *r, struct filter *f, json_object *m)
 		m_str(o, "label", anomaly_kinds[i].label);
 		m_bool(o, "selected", f->kind_on[i]);
 	}
-	pick(r, "state", queue_states, &f->state, errs, "没有这个状态。Unknown state.");
+	pick(r, "state", queue_states, &f->state, errs, "没有这个状态。");
 	f->closed = f->state && strcmp(f->state, "closed") == 0;
-	pick(r, "assignee", assignees, &f->assignee, errs, "处理人只能是 anyone、me 或 unassigned。");
+	pick(r, "assignee", assignees, &f->assignee, errs, "处理人只能是任何人、我或未认领。");
 	if (f->assignee && strcmp(f->assignee, "anyone") == 0)
 		f->assignee = NULL;
-	pick(r, "sla", slas, &f->sla, errs, "没有这个时限状态。Unknown SLA filter.");
+	pick(r, "sla", slas, &f->sla, errs, "没有这个时限状态。");
 	if (pick(r, "severity", severity_min, &v, errs, "严重程度只能是 2、3 或 4。") == 0 && v)
 		f->severity = v[0] - '0';
 	if (pick(r, "age", ages, &v, errs, "持续时间只能是 1、4、24 或 72 小时。") == 0 && v)
 		parse_i64(v, strlen(v), &f->age);
-	if (pick(r, "sort", sorts, &f->sort, errs, "没有这种排序。Unknown sort.") < 0 ||
+	if (pick(r, "sort", sorts, &f->sort, errs, "没有这种排序。") < 0 ||
 	    f->sort == NULL)
 		f->sort = "due";
 	if ((rc = req_str(r, "min", 16, &v)) == REQ_BAD ||
@@ -169,21 +169,21 @@ filter_read(struct req *r, struct filter *f, json_object *m)
 	    (rc == REQ_OK && parse_yuan(v, &f->max) < 0))
 		m_str(errs, "max", "金额格式：如 99 或 99.50");
 	if (f->min >= 0 && f->max >= 0 && f->min > f->max)
-		m_str(errs, "max", "最高金额小于最低金额。The range is inverted.");
+		m_str(errs, "max", "最高金额小于最低金额。");
 	if ((rc = req_str(r, "group", 96, &f->group)) == REQ_BAD) {
-		m_str(errs, "group", "分组标识太长。Group key too long.");
+		m_str(errs, "group", "分组标识太长。");
 		f->group = NULL;
 	} else if (rc == REQ_MISSING)
 		f->group = NULL;
 	if ((rc = req_int(r, "incident", 1, 999999999999LL, &f->incident)) == REQ_BAD)
-		m_str(errs, "incident", "事件编号不正确。Not an incident id.");
+		m_str(errs, "incident", "事件编号不正确。");
 	if ((rc = req_str(r, "silenced", 1, &v)) == REQ_BAD ||
 	    (rc == REQ_OK && strcmp(v, "1") != 0))
-		m_str(errs, "silenced", "silenced 只能是 1");
+		m_str(errs, "silenced", "「已静默」只能是 1。");
 	f->silenced = rc == REQ_OK && strcmp(v, "1") == 0;
 	if ((rc = req_str(r, "after", 48, &v)) == REQ_BAD ||
 	    (rc == REQ_OK && parse_after(f, v) < 0))
-		m_str(errs, "after", "翻页位置不正确，请回到第一页。Bad page position.");
+		m_str(errs, "after", "翻页位置不正确，请回到第一页。");
 
 	m_options(m, "states", queue_states, f->state);
 	m_options(m, "assignees", assignees, f->assignee ? f->assignee : "anyone");
@@ -281,6 +281,9 @@ filter_fields(struct req *r, json_object *m, const struct filter *f)
 	if (f->silenced)
 		FIELD("silenced", "1");
 #undef FIELD
+	/* a phone shows the filter form folded, unless it has something to say */
+	m_bool(m, "filtered", f->nkind || f->state || f->assignee || f->severity || f->sla ||
+	    f->age || f->min >= 0 || f->max >= 0 || page_erred(r));
 }
 
 void

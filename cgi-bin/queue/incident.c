@@ -10,6 +10,7 @@
 #include "core/url.h"
 #include "ui/auth.h"
 #include "ui/page.h"
+#include "ui/views.h"
 #include "queue.h"
 
 static struct db_stmt q_incident = DB_STMT(DB_CONSOLE,
@@ -40,12 +41,13 @@ page_incident(struct req *r)
 			page_db_error(r, rc);
 		return;
 	}
-	m = page_model(r, arena_printf(a, "事件 %lld · %s", id, db_str(&res, 3)), "queue");
+	m = page_model(r, arena_printf(a, "事件 %lld · %s", id,
+	    labels_in(a, db_str(&res, 3), pay_failures)), "queue");
 	inc = m_add(m, "incident", m_obj());
 	m_int(inc, "id", id);
 	m_str(inc, "kind_label", anomaly_label(db_str(&res, 1)));
 	m_str(inc, "group_key", db_str(&res, 2));
-	m_str(inc, "label", db_str(&res, 3));
+	m_facts(r, inc, "label", db_str(&res, 3));
 	m_bool(inc, "open", strcmp(db_str(&res, 4), "open") == 0);
 	m_int(inc, "members", db_int(&res, 5));
 	m_str(inc, "opened_at", db_str(&res, 6));

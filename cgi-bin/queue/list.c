@@ -12,9 +12,11 @@
 #include "core/model.h"
 #include "core/url.h"
 #include "core/util.h"
+#include "domain/cases.h"
 #include "domain/shop.h"
 #include "ui/auth.h"
 #include "ui/page.h"
+#include "ui/views.h"
 #include "queue.h"
 
 /* The queue's views: a preset filter each. */
@@ -47,6 +49,24 @@ static struct db_stmt q_side = DB_STMT(DB_CONSOLE,
 	" FORCE INDEX (ix_cases_assignee) WHERE assignee_id = ? AND live = 1)"
 	" UNION ALL (SELECT 'i', kind, id, members, label, opened_at FROM incidents"
 	" WHERE state = 'open' ORDER BY opened_at DESC, id DESC LIMIT 20)");
+
+/* The label of a group the filter names, from one of its cases. */
+static struct db_stmt q_group = DB_STMT(DB_CONSOLE,
+	"SELECT group_label FROM cases FORCE INDEX (ix_cases_group)"
+	" WHERE group_key = ? LIMIT 1");
+
+/* group_name: the group the filter names, as people read it. */
+static int
+group_name(struct req *r, json_object *m, const char *key)
+{
+	struct db_res res;
+	int rc = DB_ONE(&r->arena, &q_group, &res, DB_STR(key));
+
+	m_facts(r, m, "group_name", rc == DB_OK && db_str(&res, 0) ? db_str(&res, 0) :
+	    "（已没有这一分组的异常单）");
+	db_done(&res);
+	return rc == DB_NOROW ? DB_OK : rc;
+}
 
 /* counts: the live cases per kind (all, open, overdue, escalated), from
  * the cache while it is fresh. */
@@ -137,7 +157,7 @@ side(struct req *r, json_object *m, const struct filter *f,
 			m_str(o, "url", url_for(a, "/incidents/%lld", id));
 			m_str(o, "kind_label", anomaly_label(db_str(&res, 1)));
 			m_int(o, "members", db_int(&res, 3));
-			m_str(o, "label", db_str(&res, 4));
+			m_facts(r, o, "label", db_str(&res, 4));
 			m_str(o, "opened_at", db_str(&res, 5));
 		}
 	}
@@ -194,17 +214,21 @@ page_queue(struct req *r)
 	int rc;
 
 	filter_read(r, &f, m);
+	if (f.group && (rc = group_name(r, m, f.group)) != DB_OK) {
+		page_db_error(r, rc);
+		return;
+	}
 	views_model(r, m);
 	filter_fields(r, m, &f);
 	m_str(m, "back", filter_url(r, &f, "/queue", NULL));
-	if ((v = req_get(r, "done")) != NULL && label_known(bulk_actions, v)) {
+	if ((v = req_get(r, "done")) != NULL && str_in_list(BULK_ACTIONS, v)) {
 		long long k = 0, s = 0, t = 0;
 
 		req_int(r, "n", 0, BULK_MAX, &k);
 		req_int(r, "skipped", 0, BULK_MAX, &s);
 		req_int(r, "taken", 0, BULK_MAX, &t);
 		m_opt(m, "notice", "has_notice", arena_printf(a, "已%s %lld 个异常%s%s",
-		    label_of(bulk_actions, v)->label, k,
+		    label_of(case_actions, v)->label, k,
 		    s ? arena_printf(a, "，%lld 个因状态已变化而跳过", s) : "",
 		    t ? arena_printf(a, "，%lld 个已由其他客服处理（改派请主管指派）", t) : ""));
 	}

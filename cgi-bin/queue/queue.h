@@ -66,8 +66,9 @@ enum { L_ID, L_KIND, L_NO, L_STATE, L_SEVERITY, L_AMOUNT, L_SINCE, L_FACTS,
 	L_ASSIGNEE, L_ASSIGNEE_ID, L_DUE_MIN, L_ESCALATED, L_GROUP, L_RESOLVED,
 	L_RESOLUTION, L_LEFT_MIN, L_REMINDED, L_AFTER };
 
-/* bulk.c: the bulk actions and their labels */
-extern const struct label bulk_actions[];
+/* bulk.c: the actions one may take over many cases at once (their labels
+ * are the domain's case_actions) */
+#define BULK_ACTIONS "claim,assign,resolve,dismiss,silence"
 
 /* rows.c */
 /* case_row: one row of filter_list as the lists show it. */
@@ -81,6 +82,10 @@ int agent_choices(struct req *r, json_object *m, long long to);
 /* back_link: the page a bulk action returns to: a local queue or incident
  * link, else the queue. */
 const char *back_link(struct req *r);
+/* back_done: redirect to back_link with what an action did, for the
+ * queue's notice. */
+void back_done(struct req *r, const char *action, long long done, long long skipped,
+    long long taken);
 
 /* The handlers (routes.c). */
 void page_queue(struct req *r);

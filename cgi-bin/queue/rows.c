@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "core/resp.h"
 #include "core/text.h"
 #include "core/url.h"
 #include "core/util.h"
@@ -60,16 +61,17 @@ case_row(struct req *r, const struct db_res *res)
 	m_str(o, "order_url", url_for(a, "/orders/%s", db_str(res, L_NO)));
 	m_label(o, "state", label_of(case_states, state));
 	m_label(o, "severity", label_of(severities, db_str(res, L_SEVERITY)));
-	m_str(o, "amount", yuan(a, db_int(res, L_AMOUNT)));
+	m_money(o, "amount", db_int(res, L_AMOUNT));
 	m_str(o, "since", db_str(res, L_SINCE));
-	m_str(o, "facts", db_str(res, L_FACTS));
+	m_facts(r, o, "facts", db_str(res, L_FACTS));
 	m_opt(o, "assignee", "has_assignee", db_str(res, L_ASSIGNEE));
 	m_bool(o, "no_assignee", db_null(res, L_ASSIGNEE_ID));
 	m_bool(o, "mine", !db_null(res, L_ASSIGNEE_ID) &&
 	    db_int(res, L_ASSIGNEE_ID) == r->sess->agent_id);
 	m_bool(o, "escalated", db_int(res, L_ESCALATED) != 0);
 	m_bool(o, "reminded", db_int(res, L_REMINDED) != 0);
-	m_opt(o, "group_label", "has_group", db_str(res, L_GROUP));
+	m_facts(r, o, "group_label", db_str(res, L_GROUP));
+	m_bool(o, "has_group", db_str(res, L_GROUP) && *db_str(res, L_GROUP));
 	if (live) {
 		m_str(o, "due", case_due(a, state, db_int(res, L_DUE_MIN), db_int(res, L_LEFT_MIN),
 		    &overdue));
@@ -118,4 +120,15 @@ back_link(struct req *r)
 	    (str_startswith(b, "/queue") || str_startswith(b, "/incidents/")))
 		return b;
 	return "/queue";
+}
+
+void
+back_done(struct req *r, const char *action, long long done, long long skipped,
+    long long taken)
+{
+	const char *back = back_link(r);
+
+	resp_redirect(r, arena_printf(&r->arena, "%s%sdone=%s&n=%lld&skipped=%lld&taken=%lld",
+	    url_map(&r->arena, back), strchr(back, '?') ? "&" : "?", action, done, skipped,
+	    taken));
 }

@@ -24,9 +24,9 @@
 
 static struct db_stmt q_silences = DB_STMT(DB_CONSOLE,
 	"SELECT s.id, s.kind, s.carrier, s.sku, s.warehouse, s.user_id, s.order_no,"
-	" s.reason, a.login, s.created_at, s.ends_at, s.ended_at, s.cases_only,"
+	" s.reason, a.display_name, s.created_at, s.ends_at, s.ended_at, s.cases_only,"
 	" s.ends_at > NOW() AND s.ended_at IS NULL,"
-	" (SELECT COUNT(*) FROM cases c WHERE c.silence_id = s.id AND c.live = 1)"
+	" (SELECT COUNT(*) FROM cases c WHERE c.silence_id = s.id AND c.live = 1), a.login"
 	" FROM silences s LEFT JOIN agents a ON a.id = s.created_by"
 	" WHERE s.ended_at IS NULL AND s.ends_at > NOW() - INTERVAL 7 DAY"
 	"  OR s.ended_at > NOW() - INTERVAL 7 DAY"
@@ -98,6 +98,7 @@ page_silences(struct req *r)
 		buf_free(&b);
 		m_str(o, "reason", db_str(&res, 7));
 		m_str(o, "by", db_str(&res, 8));
+		m_str(o, "by_login", db_str(&res, 15));
 		m_str(o, "created_at", db_str(&res, 9));
 		m_str(o, "ends_at", db_str(&res, 10));
 		m_opt(o, "ended_at", "ended_early", db_str(&res, 11));
@@ -137,13 +138,13 @@ page_silence_new(struct req *r)
 
 	if ((rc = req_str(r, "kind", 32, &kind)) == REQ_BAD ||
 	    (rc == REQ_OK && !anomaly_kind(kind)))
-		m_str(errs, "kind", "没有这种异常类型。Unknown kind.");
+		m_str(errs, "kind", "没有这种异常类型。");
 	matchers += rc == REQ_OK;
 	if (rc != REQ_OK)
 		kind = NULL;
 	if ((rc = req_str(r, "carrier", 8, &carrier)) == REQ_BAD ||
 	    (rc == REQ_OK && !label_known(carriers, carrier)))
-		m_str(errs, "carrier", "没有这个快递公司。Unknown carrier.");
+		m_str(errs, "carrier", "没有这个快递公司。");
 	matchers += rc == REQ_OK;
 	if (rc != REQ_OK)
 		carrier = NULL;
@@ -158,20 +159,20 @@ page_silence_new(struct req *r)
 	if (rc != REQ_OK)
 		wh = NULL;
 	if ((rc = req_int(r, "user", 1, 999999999999LL, &user)) == REQ_BAD)
-		m_str(errs, "user", "用户 ID 是数字。A user id is a number.");
+		m_str(errs, "user", "用户 ID 是数字。");
 	matchers += rc == REQ_OK;
 	if ((rc = req_str(r, "order", 32, &no)) == REQ_BAD || (rc == REQ_OK && !order_no_valid(no)))
-		m_str(errs, "order", "订单号不正确。Not an order number.");
+		m_str(errs, "order", "订单号不正确。");
 	matchers += rc == REQ_OK;
 	if (rc != REQ_OK)
 		no = NULL;
 	if ((rc = req_int(r, "hours", 1, 720, &hours)) == REQ_BAD)
-		m_str(errs, "hours", "静默时长为 1 到 720 小时。1 to 720 hours.");
+		m_str(errs, "hours", "静默时长为 1 到 720 小时。");
 	if ((rc = req_str(r, "reason", REASON_MAX, &reason)) != REQ_OK)
 		m_str(errs, "reason", rc == REQ_BAD ? "原因最多 255 个字。" :
-		    "请写明静默原因。A reason is required.");
+		    "请写明静默原因。");
 	if (matchers == 0 && !page_erred(r))
-		m_str(errs, "kind", "至少选择一个条件，不能静默全部异常。Choose at least one matcher.");
+		m_str(errs, "kind", "至少选择一个条件，不能静默全部异常。");
 	if (page_erred(r)) {
 		page_silences(r);
 		return;

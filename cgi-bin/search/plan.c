@@ -1,4 +1,4 @@
-/* plan.c: the statements of a search — the count, the page, the cases
+/* plan.c: the statements of a search — the counts and the page
  * (see search.h)
  *
  * Every search is "these orders, newest first".  Two ways to list them:
@@ -11,41 +11,36 @@
  * of orders: a narrow term (few products) goes from those products through
  * order_items to the orders; a broad one walks the newest orders and keeps
  * those holding a matching product (see ../shared NOTES for the plans;
- * products.c finds the products).  The anomaly filter and the page's
- * badges come from the console's cases.
+ * products.c finds the products).  A name, a tracking number and a
+ * payment's numbers go from their own index to the few orders they name.
+ *
+ * Keyset pages, never an OFFSET: after a cursor the nearest older rows;
+ * before it the nearest newer ones, read the other way and turned round.
  */
 #include <string.h>
 
 #include "core/buf.h"
-#include "core/model.h"
-#include "domain/anomaly.h"
 #include "search.h"
-
-#define ANOMALY_MAX 5000	/* anomalous orders an anomaly=1 search looks at */
-
-/* The newest orders with a live case, for anomaly=1. */
-static struct db_stmt q_anomalous = DB_STMT(DB_CONSOLE,
-	"SELECT order_id FROM cases WHERE live = 1"
-	" ORDER BY order_created_at DESC, order_id DESC LIMIT 10000");
-/* The live cases of a page's orders, for their badges: from the page's
- * ids, each looked up by index.  STRAIGHT_JOIN: left to the optimizer, a
- * case table whose statistics still say it is empty (right after a bulk
- * load: a scanner's first pass, a rebuild) was read whole for every page. */
-static struct db_stmt q_badges = DB_STMT(DB_CONSOLE,
-	"SELECT STRAIGHT_JOIN c.order_id, GROUP_CONCAT(DISTINCT c.kind ORDER BY c.kind)"
-	" FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"
-	" JOIN cases c FORCE INDEX (ix_cases_order) ON c.order_id = j.id AND c.live = 1"
-	" GROUP BY c.order_id");
 
 /* --- composing the statement ------------------------------------------- */
 
-enum { F_KEYSET = 1, F_STATUS = 2, F_WALK = 4, F_CARRIER = 8 };
+/* F_STATUS_SET: the statuses as one argument, in a union's branches led by
+ * their own index (a statement holds at most DB_MAX_ARGS arguments) */
+enum { F_KEYSET = 1, F_STATUS = 2, F_WALK = 4, F_CARRIER = 8, F_STATUS_SET = 16 };
 
-static int
-has_filters(const struct search *s)
+/* keyset_order: newest first; for a page before the cursor, oldest first
+ * (the rows nearest the cursor), which the outer statement turns round. */
+static void
+keyset_order(struct db_query *d, const struct search *s, int by_no)
 {
-	return s->nstatus || s->from[0] || s->to[0] || s->min >= 0 || s->max >= 0 ||
-	    s->carrier || s->anomaly;
+	if (by_no && s->backward)
+		dbq_sql(d, " ORDER BY o.order_no");
+	else if (by_no)
+		dbq_sql(d, " ORDER BY o.order_no DESC");
+	else if (s->backward)
+		dbq_sql(d, " ORDER BY o.created_at, o.id");
+	else
+		dbq_sql(d, " ORDER BY o.created_at DESC, o.id DESC");
 }
 
 static void
@@ -72,6 +67,8 @@ filters(struct db_query *d, const struct search *s, int f)
 {
 	if ((f & F_STATUS) && s->nstatus)
 		status_in(d, s);
+	if ((f & F_STATUS_SET) && s->nstatus)
+		dbq_cond(d, " AND FIND_IN_SET(o.status, ?)", DB_STR(s->statuses));
 	if (s->from[0])
 		dbq_cond(d, " AND o.created_at >= ?", DB_STR(s->from));
 	if (s->to[0])
@@ -95,10 +92,17 @@ filters(struct db_query *d, const struct search *s, int f)
 		    " WHERE oi.order_id = o.id AND oi.product_name LIKE ?)");
 		dbq_arg(d, DB_STR(s->like));
 	}
-	if ((f & F_KEYSET) && s->after_no)
+	if (!(f & F_KEYSET))
+		return;
+	if (s->after_no && s->backward)
+		dbq_cond(d, " AND o.order_no > ?", DB_STR(s->after_no));
+	else if (s->after_no)
 		dbq_cond(d, " AND o.order_no < ?", DB_STR(s->after_no));
-	else if ((f & F_KEYSET) && s->after_at[0]) {
-		dbq_sql(d, " AND o.created_at <= ? AND (o.created_at < ? OR o.id < ?)");
+	else if (s->after_at[0]) {
+		if (s->backward)
+			dbq_sql(d, " AND o.created_at >= ? AND (o.created_at > ? OR o.id > ?)");
+		else
+			dbq_sql(d, " AND o.created_at <= ? AND (o.created_at < ? OR o.id < ?)");
 		dbq_arg(d, DB_STR(s->after_at));
 		dbq_arg(d, DB_STR(s->after_at));
 		dbq_arg(d, DB_INT(s->after_id));
@@ -143,7 +147,8 @@ newest(struct db_query *d, const struct search *s, int f)
 			    " FORCE INDEX (ix_orders_status) WHERE o.status = ?");
 			dbq_arg(d, DB_STR(s->status_list[i]));
 			filters(d, s, keyset | F_CARRIER);
-			dbq_sql(d, " ORDER BY o.created_at DESC, o.id DESC LIMIT 51)");
+			keyset_order(d, s, 0);
+			dbq_sql(d, " LIMIT 51)");
 		}
 		dbq_sql(d, ") o WHERE 1");
 	}
@@ -173,11 +178,11 @@ matches(struct db_query *d, const struct search *s, int f)
 		dbq_sql(d, " FROM ((SELECT o.id, o.created_at FROM orders o"
 		    " WHERE o.receiver_phone = ?");
 		dbq_arg(d, DB_STR(s->value));
-		filters(d, s, keyset | F_STATUS | F_CARRIER);
+		filters(d, s, keyset | F_STATUS_SET | F_CARRIER);
 		dbq_sql(d, ") UNION (SELECT o.id, o.created_at FROM users u"
 		    " JOIN orders o ON o.user_id = u.id WHERE u.phone = ?");
 		dbq_arg(d, DB_STR(s->value));
-		filters(d, s, keyset | F_STATUS | F_CARRIER);
+		filters(d, s, keyset | F_STATUS_SET | F_CARRIER);
 		dbq_sql(d, ")) o WHERE 1");
 		return;
 	case M_TAIL:
@@ -199,16 +204,55 @@ matches(struct db_query *d, const struct search *s, int f)
 		    " STRAIGHT_JOIN orders o ON o.id = oi.order_id WHERE 1");
 		dbq_arg(d, DB_STR(s->product_ids));
 		break;
+	case M_NAME:
+		/* the receiver's name, or the name on the customer's account;
+		 * a page takes the newest 51 of each (a common name has many) */
+		dbq_sql(d, " FROM ((SELECT o.id, o.created_at FROM orders o"
+		    " WHERE o.receiver_name = ?");
+		dbq_arg(d, DB_STR(s->value));
+		filters(d, s, keyset | F_STATUS_SET | F_CARRIER);
+		if (keyset) {
+			keyset_order(d, s, 0);
+			dbq_sql(d, " LIMIT 51");
+		}
+		dbq_sql(d, ") UNION (SELECT o.id, o.created_at FROM users u"
+		    " STRAIGHT_JOIN orders o ON o.user_id = u.id WHERE u.name = ?");
+		dbq_arg(d, DB_STR(s->value));
+		filters(d, s, keyset | F_STATUS_SET | F_CARRIER);
+		if (keyset) {
+			keyset_order(d, s, 0);
+			dbq_sql(d, " LIMIT 51");
+		}
+		dbq_sql(d, ")) o WHERE 1");
+		return;
+	case M_TRACKING:
+		dbq_sql(d, " FROM shipments t STRAIGHT_JOIN orders o ON o.id = t.order_id"
+		    " WHERE t.tracking_no = ?");
+		dbq_arg(d, DB_STR(s->value));
+		break;
+	case M_TRADE:
+		dbq_sql(d, " FROM payments pay STRAIGHT_JOIN orders o ON o.id = pay.order_id"
+		    " WHERE pay.trade_no = ?");
+		dbq_arg(d, DB_STR(s->value));
+		break;
+	case M_PAYMENT:
+		dbq_sql(d, " FROM payments pay STRAIGHT_JOIN orders o ON o.id = pay.order_id"
+		    " WHERE pay.payment_no = ?");
+		dbq_arg(d, DB_STR(s->value));
+		break;
+	case M_NMODES:
+		break;
 	}
 	filters(d, s, keyset | F_STATUS | F_CARRIER);
 }
 
 /* repeats: can the plan meet one order twice (an order with two matching
- * items, or two parcels of the carrier)? */
+ * items, two parcels of the carrier or with one number, two payments)? */
 static int
 repeats(const struct search *s, int f)
 {
-	return (s->mode == M_PRODUCT && !s->broad) ||
+	return (s->mode == M_PRODUCT && !s->broad) || s->mode == M_TRACKING ||
+	    s->mode == M_TRADE || s->mode == M_PAYMENT ||
 	    ((s->mode == M_LATEST || s->mode == M_PRODUCT) && !(f & F_WALK) &&
 	    s->carrier && !s->nstatus);
 }
@@ -246,21 +290,38 @@ plan_count_decides(const struct search *s)
 	    s->anomaly)) || s->mode == M_PRODUCT;
 }
 
-/* plan_page: the page, 51 rows (the 51st says there is a next page); with
- * count set, every row also carries the count, as column 9. */
-void
-plan_page(struct db_query *d, const struct search *s, int walk, int count)
+/* page: the page's statement, PAGE_ROWS + 1 rows (the last says there is
+ * another page), newest first. */
+static void
+page(struct db_query *d, const struct search *s, int walk, int count, unsigned others)
 {
-	int by_no = s->mode == M_PREFIX, f = F_KEYSET | (walk ? F_WALK : 0);
+	int by_no = s->mode == M_PREFIX, f = F_KEYSET | (walk ? F_WALK : 0), i;
 
 	dbq_init(d, DB_REPLICA);
 	dbq_sql(d, "SELECT o.id, o.order_no, o.status, o.pay_amount,"
-	    " DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), u.name, o.receiver_phone,"
-	    " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
-	    " ORDER BY oi.id LIMIT 1), DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s')");
+	    " DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), u.name, o.receiver_phone,");
+	/* the item shown: for a product term, one whose name (as sold) holds it */
+	if (s->mode == M_PRODUCT)
+		dbq_cond(d, " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
+		    " ORDER BY oi.product_name LIKE ? DESC, oi.id LIMIT 1),", DB_STR(s->like));
+	else
+		dbq_sql(d, " (SELECT oi.product_name FROM order_items oi WHERE oi.order_id = o.id"
+		    " ORDER BY oi.id LIMIT 1),");
+	dbq_sql(d, " DATE_FORMAT(o.created_at, '%Y%m%d%H%i%s'), o.receiver_name");
 	if (count) {
 		dbq_sql(d, ", (");
 		count_expr(d, s);
+		dbq_sql(d, ")");
+	}
+	for (i = 0; i < s->nrd; i++) {
+		struct search t;
+
+		if (!(others & (1u << i)))
+			continue;
+		t = *s;
+		reading_use(&t, i);
+		dbq_sql(d, ", (");
+		count_expr(d, &t);
 		dbq_sql(d, ")");
 	}
 	dbq_sql(d, " FROM (SELECT ");
@@ -271,96 +332,67 @@ plan_page(struct db_query *d, const struct search *s, int walk, int count)
 	if (by_no)
 		dbq_sql(d, ", o.order_no");
 	matches(d, s, f);
-	if (by_no)
-		dbq_sql(d, " ORDER BY o.order_no DESC LIMIT 51");
-	else
-		dbq_sql(d, " ORDER BY o.created_at DESC, o.id DESC LIMIT 51");
-	dbq_sql(d, ") k JOIN orders o ON o.id = k.id LEFT JOIN users u ON u.id = o.user_id");
+	keyset_order(d, s, by_no);
+	dbq_sql(d, " LIMIT 51) k JOIN orders o ON o.id = k.id LEFT JOIN users u ON u.id = o.user_id");
 	if (by_no)
 		dbq_sql(d, " ORDER BY o.order_no DESC");
 	else
 		dbq_sql(d, " ORDER BY o.created_at DESC, o.id DESC");
 }
 
-static void
-count_query(struct db_query *d, const struct search *s)
+/* plan_page: the page, with the counts of others when they fit. */
+int
+plan_page(struct db_query *d, const struct search *s, int walk, int count, unsigned others)
 {
-	dbq_init(d, DB_REPLICA);
-	count_expr(d, s);
+	page(d, s, walk, count, others);
+	if (!d->overflow || !others)
+		return 0;
+	page(d, s, walk, count, 0);
+	return -1;
 }
 
-/* plan_count: the count statement alone. */
-long long
-plan_count(struct req *r, const struct search *s, int *rc)
+/* plan_counts: one statement counting each reading asked for: a count
+ * alone as it always was, several side by side; when they do not fit in
+ * one statement, one at a time. */
+int
+plan_counts(struct req *r, struct search *s, unsigned which)
 {
 	struct db_query d;
 	struct db_res res;
-	long long n = 0;
-
-	count_query(&d, s);
-	if ((*rc = dbq_exec(&r->arena, &d, &res)) != DB_OK)
-		return 0;
-	if (db_next(&res) > 0)
-		n = db_int(&res, 0);
-	*rc = db_done(&res);
-	return n;
-}
-
-/* --- the console's cases ----------------------------------------------- */
-
-/* plan_anomalous: the newest orders with a live case, as a JSON list. */
-int
-plan_anomalous(struct req *r, struct search *s)
-{
-	struct db_res res;
-	struct buf ids = { 0 };
-	int rc = db_exec(&r->arena, &q_anomalous, &res, 0, NULL), n = 0;
-
-	if (rc != DB_OK)
-		return rc;
-	buf_putc(&ids, '[');
-	while (n < ANOMALY_MAX && db_next(&res) > 0) {
-		buf_printf(&ids, "%s%s", n ? "," : "", db_str(&res, 0));
-		n++;
-	}
-	buf_putc(&ids, ']');
-	rc = db_done(&res);
-	s->anomaly_ids = arena_strdup(&r->arena, ids.p);
-	buf_free(&ids);
-	return rc;
-}
-
-/* plan_badges: the anomaly kinds of the page's orders, from the console. */
-int
-plan_badges(struct req *r, json_object *rows, const char *ids)
-{
-	struct db_res res;
-	size_t i, n = json_object_array_length(rows);
-	int rc;
+	int i, n = __builtin_popcount(which), rc, col = 0;
 
 	if (n == 0)
 		return DB_OK;
-	if ((rc = DB_EXEC(&r->arena, &q_badges, &res, DB_STR(ids))) != DB_OK)
-		return rc;
-	while (db_next(&res) > 0) {
-		long long id = db_int(&res, 0);
-		char *kinds = arena_strdup(&r->arena, db_str(&res, 1)), *k, *save = NULL;
+	dbq_init(&d, DB_REPLICA);
+	if (n > 1)
+		dbq_sql(&d, "SELECT ");
+	for (i = 0; i < s->nrd; i++) {
+		struct search t;
 
-		for (i = 0; i < n; i++) {
-			json_object *row = json_object_array_get_idx(rows, i), *arr, *v;
-
-			if (!json_object_object_get_ex(row, "id", &v) || json_object_get_int64(v) != id)
-				continue;
-			json_object_object_del(row, "has_anomaly");
-			m_bool(row, "has_anomaly", 1);
-			json_object_object_get_ex(row, "anomalies", &arr);
-			for (k = strtok_r(kinds, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
-				const struct anomaly_kind *ak = anomaly_kind(k);
-
-				m_push(arr, json_object_new_string(ak ? ak->label : k));
-			}
-			break;
-		}
+		if (!(which & (1u << i)))
+			continue;
+		t = *s;
+		reading_use(&t, i);
+		if (n > 1 && col++)
+			dbq_sql(&d, ", (");
+		else if (n > 1)
+			dbq_sql(&d, "(");
+		count_expr(&d, &t);
+		if (n > 1)
+			dbq_sql(&d, ")");
 	}
-	return db_done(&res);
+	if (d.overflow && n > 1) {
+		for (i = 0; i < s->nrd; i++)
+			if ((which & (1u << i)) && (rc = plan_counts(r, s, 1u << i)) != DB_OK)
+				return rc;
+		return DB_OK;
+	}
+	if ((rc = dbq_exec(&r->arena, &d, &res)) != DB_OK)
+		return rc;
+	if ((rc = db_next(&res)) > 0)
+		for (i = 0, col = 0; i < s->nrd; i++)
+			if (which & (1u << i))
+				s->rd[i].count = db_int(&res, (unsigned)col++);
+	col = db_done(&res);
+	return rc < 0 ? rc : col;
 }

@@ -29,13 +29,13 @@ static struct db_stmt q_confirm = DB_STMT(DB_REPLICA,
 	" PATH '$')) j JOIN products p ON p.id = j.pid WHERE p.name LIKE ?");
 
 static void
-like_pattern(struct search *s)
+like_pattern(struct search *s, const char *term)
 {
 	const char *p;
 	size_t o = 0;
 
 	s->like[o++] = '%';
-	for (p = s->q; *p && o < sizeof(s->like) - 3; p++) {
+	for (p = term; *p && o < sizeof(s->like) - 3; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\')
 			s->like[o++] = '\\';
 		s->like[o++] = *p;
@@ -66,7 +66,8 @@ index_ready(struct req *r)
 /* candidates: ids of the products whose name may hold the term: from the
  * gram index, or (before it exists) from the catalogue itself. */
 static int
-candidates(struct req *r, struct search *s, struct db_res *res, int *exact)
+candidates(struct req *r, struct search *s, const char *term, struct db_res *res,
+    int *exact)
 {
 	char g[GRAM_MAX_TERM][GRAM_MAX + 1];
 	struct db_query d;
@@ -75,7 +76,7 @@ candidates(struct req *r, struct search *s, struct db_res *res, int *exact)
 	*exact = !index_ready(r);
 	if (*exact)
 		return DB_EXEC(&r->arena, &q_like_all, res, DB_STR(s->like));
-	n = prodindex_grams(s->q, g, GRAM_MAX_TERM);
+	n = prodindex_grams(term, g, GRAM_MAX_TERM);
 	dbq_init(&d, DB_CONSOLE);
 	dbq_sql(&d, "SELECT product_id FROM product_grams WHERE gram IN (");
 	for (i = 0; i < n; i++) {
@@ -130,13 +131,13 @@ products_confirm(struct req *r, struct search *s)
  * DB_OK, or PRODUCTS_NONE when nothing matches, or PRODUCTS_TOO_MANY
  * when the term is too broad. */
 int
-products_find(struct req *r, struct search *s)
+products_find(struct req *r, struct search *s, const char *term)
 {
 	struct db_res res;
 	int rc, exact;
 
-	like_pattern(s);
-	if ((rc = candidates(r, s, &res, &exact)) != DB_OK)
+	like_pattern(s, term);
+	if ((rc = candidates(r, s, term, &res, &exact)) != DB_OK)
 		return rc;
 	if (res.rows > 20000) {
 		db_done(&res);

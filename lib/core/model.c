@@ -79,8 +79,15 @@ text(const char *v, size_t n)
 	char *out, *p;
 	json_object *j;
 
-	while (i < n && (s[i] < 0x80 || ((len = seqlen(s + i, n - i)) && !bidi(s + i, len))))
-		i += s[i] < 0x80 ? 1 : len;
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((len = seqlen(s + i, n - i)) == 0 || bidi(s + i, len))
+			break;
+		i += len;
+	}
 	if (i == n)
 		return json_object_new_string_len(v, (int)n);
 	out = p = malloc(n * 3 + 1);	/* each byte at most one U+FFFD */

@@ -93,7 +93,7 @@ parse_urlencoded(struct arena *a, const char *s, size_t n, struct kv **out,
 		if (s[i] == '&')
 			pieces++;
 	if (pieces > REQ_MAX_PARAMS) {
-		*why = "too many parameters";
+		*why = "参数过多";
 		return -1;
 	}
 	v = arena_alloc(a, pieces * sizeof(*v));
@@ -112,20 +112,20 @@ parse_urlencoded(struct arena *a, const char *s, size_t n, struct kv **out,
 		val = eq ? url_decode(a, eq + 1, (size_t)(stop - eq - 1), &vl) :
 		    (vl = 0, arena_strdup(a, ""));
 		if (name == NULL || val == NULL) {
-			*why = "malformed %-escape";
+			*why = "参数中的 % 编码不正确";
 			return -1;
 		}
 		if (nl == 0 || nl > REQ_MAX_NAME || !utf8_valid(name, nl) ||
 		    str_has_ctl(name, nl)) {
-			*why = "bad parameter name";
+			*why = "参数名不正确";
 			return -1;
 		}
 		if (!utf8_valid(val, vl)) {
-			*why = "parameter is not UTF-8";
+			*why = "参数不是有效的 UTF-8 文本";
 			return -1;
 		}
 		if (str_has_ctl(val, vl)) {
-			*why = "parameter holds control characters";
+			*why = "参数含有控制字符";
 			return -1;
 		}
 		v[k].name = name;
@@ -231,25 +231,25 @@ read_body(struct req *r, size_t max_body)
 
 	if (cl == NULL || *cl == '\0') {
 		if (needs)
-			return refuse(r, 400, "Content-Length is required");
+			return refuse(r, 400, "请求缺少 Content-Length");
 		return 0;
 	}
 	if (strspn(cl, "0123456789") != strlen(cl))
-		return refuse(r, 400, "Content-Length is not a number");
+		return refuse(r, 400, "请求的 Content-Length 不是数字");
 	if (parse_i64(cl, strlen(cl), &n) < 0)
-		return refuse(r, 413, "the request body is too large");
+		return refuse(r, 413, "请求内容过大");
 	if ((unsigned long long)n > max_body)
-		return refuse(r, 413, "the request body is too large");
+		return refuse(r, 413, "请求内容过大");
 	body = arena_alloc(&r->arena, (size_t)n + 1);
 	while (got < (size_t)n) {
 		int k = r->io->read(r->io->ctx, body + got, (int)((size_t)n - got));
 
 		if (k <= 0)
-			return refuse(r, 400, "the body is shorter than Content-Length");
+			return refuse(r, 400, "请求内容比 Content-Length 短");
 		got += (size_t)k;
 	}
 	if (r->io->read(r->io->ctx, &extra, 1) > 0)
-		return refuse(r, 400, "the body is longer than Content-Length");
+		return refuse(r, 400, "请求内容比 Content-Length 长");
 	body[got] = '\0';
 	r->body = body;
 	r->body_len = got;
@@ -277,10 +277,10 @@ parse_body(struct req *r)
 	}
 	if (tl == 16 && strncasecmp(ct, "application/json", 16) == 0) {
 		if (!utf8_valid(r->body, r->body_len))
-			return refuse(r, 400, "the body is not UTF-8");
+			return refuse(r, 400, "请求内容不是有效的 UTF-8 文本");
 		return 0;
 	}
-	return refuse(r, 415, "send application/x-www-form-urlencoded or application/json");
+	return refuse(r, 415, "请以表单（application/x-www-form-urlencoded）或 JSON 提交");
 }
 
 int
@@ -297,10 +297,10 @@ req_parse(struct req *r, const struct req_io *io, size_t max_body)
 
 	m = req_env(r, "REQUEST_METHOD");
 	if (m == NULL || (n = strlen(m)) == 0 || n > 16)
-		return refuse(r, 400, "no request method");
+		return refuse(r, 400, "请求缺少方法");
 	for (i = 0; i < n; i++)
 		if (m[i] < 'A' || m[i] > 'Z')
-			return refuse(r, 400, "bad request method");
+			return refuse(r, 400, "请求方法不正确");
 	r->method = arena_strndup(&r->arena, m, n);
 	r->head = strcmp(r->method, "HEAD") == 0;
 
@@ -313,7 +313,7 @@ req_parse(struct req *r, const struct req_io *io, size_t max_body)
 	q = req_env(r, "QUERY_STRING");
 	r->query = arena_strdup(&r->arena, q ? q : "");
 	if (strlen(r->query) > 8192)
-		return refuse(r, 414, "the query string is too long");
+		return refuse(r, 414, "查询参数过长");
 	rc = parse_urlencoded(&r->arena, r->query, strlen(r->query), &r->args,
 	    &r->nargs, &why);
 	r->json = wants_json(r);
@@ -325,7 +325,7 @@ req_parse(struct req *r, const struct req_io *io, size_t max_body)
 		p = "/";
 	n = strlen(p);
 	if (p[0] != '/' || n > 2048 || !utf8_valid(p, n) || str_has_ctl(p, n))
-		return refuse(r, 400, "bad path");
+		return refuse(r, 400, "地址不正确");
 	r->path = arena_strndup(&r->arena, p, n);
 
 	if ((ck = req_env(r, "HTTP_COOKIE")) != NULL)

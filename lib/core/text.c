@@ -4,12 +4,12 @@
 
 #include "core/text.h"
 
-static char *
-money(struct arena *a, long long fen, int grouped)
+static void
+money(char out[YUAN_MAX], long long fen, int grouped)
 {
 	unsigned long long u = fen < 0 ? 0ULL - (unsigned long long)fen :
 	    (unsigned long long)fen;
-	char digits[32], out[48];
+	char digits[32];
 	int n, i, o = 0;
 
 	n = snprintf(digits, sizeof(digits), "%llu", u / 100);
@@ -20,20 +20,31 @@ money(struct arena *a, long long fen, int grouped)
 			out[o++] = ',';
 		out[o++] = digits[i];
 	}
-	snprintf(out + o, sizeof(out) - (size_t)o, ".%02llu", u % 100);
-	return arena_strdup(a, out);
+	snprintf(out + o, YUAN_MAX - (size_t)o, ".%02llu", u % 100);
+}
+
+void
+yuan_to(char out[YUAN_MAX], long long fen)
+{
+	money(out, fen, 1);
 }
 
 char *
 yuan(struct arena *a, long long fen)
 {
-	return money(a, fen, 1);
+	char out[YUAN_MAX];
+
+	money(out, fen, 1);
+	return arena_strdup(a, out);
 }
 
 char *
 yuan_plain(struct arena *a, long long fen)
 {
-	return money(a, fen, 0);
+	char out[YUAN_MAX];
+
+	money(out, fen, 0);
+	return arena_strdup(a, out);
 }
 
 char *

@@ -13,6 +13,9 @@
 
 /* yuan: amount in fen as "1,234.56" (negative: "-1,234.56"). */
 char *yuan(struct arena *a, long long fen);
+/* yuan_to: the same into a buffer. */
+#define YUAN_MAX 48
+void yuan_to(char out[YUAN_MAX], long long fen);
 /* yuan_plain: amount in fen as "1234.56", for JSON and form values. */
 char *yuan_plain(struct arena *a, long long fen);
 /* mask_phone: "138****5678"; anything that is not 7+ digits is masked

@@ -10,11 +10,22 @@
 #include "domain/audit.h"
 #include "domain/sessions.h"
 
-const char *const perm_names[PERM_COUNT] = {
-	"view_orders", "view_pii", "act_cancel", "act_refund",
-	"act_compensate", "act_address", "act_price", "act_sms",
-	"call_request", "run_campaign", "approve", "manage_rules",
-	"view_reports", "admin",
+const struct label perm_labels[PERM_COUNT + 1] = {
+	{ "view_orders", "查看订单", "gray" },
+	{ "view_pii", "查看完整个人信息", "gray" },
+	{ "act_cancel", "取消订单", "gray" },
+	{ "act_refund", "退款", "gray" },
+	{ "act_compensate", "补偿", "gray" },
+	{ "act_address", "修改地址", "gray" },
+	{ "act_price", "修改价格", "gray" },
+	{ "act_sms", "发送短信", "gray" },
+	{ "call_request", "发起外呼", "gray" },
+	{ "run_campaign", "外呼任务", "gray" },
+	{ "approve", "审批", "gray" },
+	{ "manage_rules", "管理规则", "gray" },
+	{ "view_reports", "查看报表", "gray" },
+	{ "admin", "系统管理", "gray" },
+	{ NULL, NULL, NULL },
 };
 
 static struct db_stmt q_new = DB_STMT(DB_CONSOLE,
@@ -49,6 +60,10 @@ static struct db_stmt q_role_add = DB_STMT(DB_CONSOLE,
 	"INSERT INTO agent_roles (agent_id, role) VALUES (?, ?)");
 static struct db_stmt q_role_exists = DB_STMT(DB_CONSOLE,
 	"SELECT 1 FROM roles WHERE name = ?");
+/* The titles of a comma-separated list of roles, for the audit log. */
+static struct db_stmt q_role_titles = DB_STMT(DB_CONSOLE,
+	"SELECT COALESCE(GROUP_CONCAT(title ORDER BY name SEPARATOR '、'), '')"
+	" FROM roles WHERE FIND_IN_SET(name, ?)");
 
 /* The lock every change that could leave no admin takes first, then the
  * count it checks before its caller commits. */
@@ -86,13 +101,15 @@ perm_bit(const char *name)
 	int k;
 
 	for (k = 0; k < PERM_COUNT; k++)
-		if (strcmp(name, perm_names[k]) == 0)
+		if (strcmp(name, perm_labels[k].code) == 0)
 			return k;
 	return -1;
 }
 
-char *
-perms_text(struct arena *a, unsigned long perms)
+/* perms_join: the codes or the titles of the bits in perms, joined. */
+static char *
+perms_join(struct arena *a, unsigned long perms, int titles, const char *sep,
+    const char *none)
 {
 	struct buf b = { 0 };
 	char *out;
@@ -100,10 +117,23 @@ perms_text(struct arena *a, unsigned long perms)
 
 	for (i = 0; i < PERM_COUNT; i++)
 		if (perms & (1UL << i))
-			buf_printf(&b, "%s%s", b.len ? ", " : "", perm_names[i]);
-	out = arena_strdup(a, b.p ? b.p : "");
+			buf_printf(&b, "%s%s", b.len ? sep : "",
+			    titles ? perm_labels[i].label : perm_labels[i].code);
+	out = arena_strdup(a, b.p ? b.p : none);
 	buf_free(&b);
 	return out;
+}
+
+char *
+perms_text(struct arena *a, unsigned long perms)
+{
+	return perms_join(a, perms, 0, ", ", "");
+}
+
+char *
+perms_titles(struct arena *a, unsigned long perms)
+{
+	return perms_join(a, perms, 1, "、", "无");
 }
 
 int
@@ -132,7 +162,7 @@ password_acceptable(const char *pw)
 	size_t n = strlen(pw), chars;
 
 	if (!utf8_valid(pw, n))
-		return "密码不是有效的 UTF-8 文本";
+		return "密码含有无效的字符";
 	chars = utf8_len(pw, n);
 	if (chars < PASSWORD_MIN)
 		return "密码至少 8 个字符";
@@ -202,6 +232,23 @@ roles_text(struct arena *a, const char *const *roles, int n)
 	return out;
 }
 
+/* role_titles: the roles of a list as agents read them, "客服、客服主管"
+ * ("无" for none); *rc gets the statement's result. */
+static const char *
+role_titles(struct arena *a, const char *list, int *rc)
+{
+	struct db_res res;
+	const char *out = "无";
+
+	*rc = DB_ONE(a, &q_role_titles, &res, DB_STR(list));
+	if (*rc == DB_OK && *db_str(&res, 0))
+		out = arena_strdup(a, db_str(&res, 0));
+	db_done(&res);
+	if (*rc == DB_NOROW)
+		*rc = DB_OK;
+	return out;
+}
+
 /* same_roles: do roles hold exactly the names in list? */
 static int
 same_roles(const char *const *roles, int nroles, const char *list)
@@ -222,7 +269,7 @@ same_roles(const char *const *roles, int nroles, const char *list)
 static const char *
 limit(struct arena *a, long long fen)
 {
-	return fen < 0 ? "-" : yuan_plain(a, fen);
+	return fen < 0 ? "默认" : yuan_plain(a, fen);
 }
 
 int
@@ -232,6 +279,7 @@ agent_create(struct arena *a, const struct actor *who, const struct agent_new *n
 	char hash[PASSWORD_HASH_LEN], random[33];
 	unsigned char raw[16];
 	struct db_res res;
+	const char *titles;
 	int rc;
 
 	if (n->password == NULL) {
@@ -250,9 +298,12 @@ agent_create(struct arena *a, const struct actor *who, const struct agent_new *n
 	*id = (long long)res.insert_id;
 	if ((rc = set_roles(a, *id, n->roles, n->nroles)) != DB_OK)
 		return rc;
+	titles = role_titles(a, roles_text(a, n->roles, n->nroles), &rc);
+	if (rc != DB_OK)
+		return rc;
 	return audit(a, who, "agent_created", NULL, n->login, arena_printf(a,
-	    "id %lld%s; roles %s; limits %s / %s", *id, n->service ? ", service account" : "",
-	    roles_text(a, n->roles, n->nroles), limit(a, n->max_refund),
+	    "编号 %lld%s；角色 %s；单笔上限 %s，每日上限 %s", *id,
+	    n->service ? "，服务账号" : "", titles, limit(a, n->max_refund),
 	    limit(a, n->daily_refund)));
 }
 
@@ -309,12 +360,20 @@ agent_update(struct arena *a, const struct actor *who, long long id,
 	daily = e->daily_refund >= 0 ? e->daily_refund : c.daily_refund;
 	roles_changed = e->roles && !same_roles(e->roles, e->nroles, c.roles);
 	if (strcmp(name, c.name) != 0)
-		buf_printf(&b, "name %s -> %s; ", c.name, name);
-	if (roles_changed)
-		buf_printf(&b, "roles %s -> %s; ", c.roles, roles_text(a, e->roles, e->nroles));
+		buf_printf(&b, "姓名 %s → %s；", c.name, name);
+	if (roles_changed) {
+		const char *was = role_titles(a, c.roles, &rc), *now;
+
+		if (rc != DB_OK || (now = role_titles(a, roles_text(a, e->roles, e->nroles),
+		    &rc), rc != DB_OK)) {
+			buf_free(&b);
+			return rc;
+		}
+		buf_printf(&b, "角色 %s → %s；", was, now);
+	}
 	if (max != c.max_refund || daily != c.daily_refund)
-		buf_printf(&b, "limits %s / %s -> %s / %s; ", limit(a, c.max_refund),
-		    limit(a, c.daily_refund), limit(a, max), limit(a, daily));
+		buf_printf(&b, "单笔上限 %s → %s，每日上限 %s → %s；", limit(a, c.max_refund),
+		    limit(a, max), limit(a, c.daily_refund), limit(a, daily));
 	detail = arena_strdup(a, b.p ? b.p : "");
 	buf_free(&b);
 	if (*detail == '\0')
@@ -377,7 +436,7 @@ agent_set_password(struct arena *a, const struct actor *who, long long id,
 	    (rc = sessions_end_agent(a, id)) != DB_OK)
 		return rc;
 	return audit(a, who, own ? "password_changed" : "password_reset", NULL, c.login,
-	    temporary ? "temporary" : NULL);
+	    temporary ? "临时密码，下次登录时须修改" : NULL);
 }
 
 /* --- roles ------------------------------------------------------------------ */
@@ -390,7 +449,7 @@ set_role_perms(struct arena *a, const char *role, unsigned long perms)
 	for (i = 0; rc == DB_OK && i < PERM_COUNT; i++)
 		if (perms & (1UL << i))
 			rc = DB_EXEC(a, &q_role_perm_add, NULL, DB_STR(role),
-			    DB_STR(perm_names[i]));
+			    DB_STR(perm_labels[i].code));
 	return rc;
 }
 
@@ -404,8 +463,8 @@ role_create(struct arena *a, const struct actor *who, const char *name,
 		return rc == DB_DUP ? ROLE_EXISTS : rc;
 	if ((rc = set_role_perms(a, name, perms)) != DB_OK)
 		return rc;
-	return audit(a, who, "role_created", NULL, name, arena_printf(a, "%s: %s", title,
-	    perms_text(a, perms)));
+	return audit(a, who, "role_created", NULL, name, arena_printf(a, "%s：%s", title,
+	    perms_titles(a, perms)));
 }
 
 /* A role's permissions changed.  Sessions carry their agent's permissions
@@ -446,11 +505,11 @@ role_update(struct arena *a, const struct actor *who, const char *name,
 	*gained = perms & ~old;
 	lost = old & ~perms;
 	if (*gained)
-		buf_printf(&b, "added %s; ", perms_text(a, *gained));
+		buf_printf(&b, "增加权限 %s；", perms_titles(a, *gained));
 	if (lost)
-		buf_printf(&b, "removed %s; ", perms_text(a, lost));
+		buf_printf(&b, "去掉权限 %s；", perms_titles(a, lost));
 	if (strcmp(title, old_title) != 0)
-		buf_printf(&b, "title %s -> %s; ", old_title, title);
+		buf_printf(&b, "名称 %s → %s；", old_title, title);
 	detail = arena_strdup(a, b.p ? b.p : "");
 	buf_free(&b);
 	if (*detail == '\0')

@@ -20,6 +20,7 @@
 
 #include "core/arena.h"
 #include "domain/actor.h"
+#include "domain/shop.h"
 
 enum perm {
 	PERM_VIEW_ORDERS	= 1L << 0,
@@ -39,12 +40,15 @@ enum perm {
 };
 #define PERM_COUNT 14
 
-/* perm_names[i] is the name of bit i. */
-extern const char *const perm_names[PERM_COUNT];
+/* perm_labels[i]: the permission of bit i, its code as the console schema's
+ * permissions table names it and its title as agents read it. */
+extern const struct label perm_labels[PERM_COUNT + 1];
 /* perm_bit: the bit number of a permission name, or -1. */
 int perm_bit(const char *name);
 /* perms_text: the names of the bits in perms, "a, b, c", into the arena. */
 char *perms_text(struct arena *a, unsigned long perms);
+/* perms_titles: their titles, "查看订单、退款" ("无" for none). */
+char *perms_titles(struct arena *a, unsigned long perms);
 
 /* PERMS_OF: SQL for the permission bits an agent holds through their
  * roles, given an SQL expression for the agent's id. */

@@ -4,6 +4,43 @@
 #include "core/db.h"
 #include "domain/audit.h"
 
+const struct label audit_kinds[] = {
+	{ "login_ok", "登录成功", "gray" },
+	{ "login_failed", "登录失败", "gray" },
+	{ "login_throttled", "登录限速", "gray" },
+	{ "logout", "退出登录", "gray" },
+	{ "session_ended", "结束会话", "gray" },
+	{ "sessions_ended_all", "全部设备退出", "gray" },
+	{ "password_changed", "修改密码", "gray" },
+	{ "password_reset", "重置密码", "gray" },
+	{ "permission_denied", "无权限被拒", "gray" },
+	{ "csrf_refused", "伪造请求被拒", "gray" },
+	{ "pii_reveal", "查看完整个人信息", "gray" },
+	{ "agent_created", "新建账号", "gray" },
+	{ "agent_updated", "修改账号", "gray" },
+	{ "agent_disabled", "停用账号", "gray" },
+	{ "agent_enabled", "启用账号", "gray" },
+	{ "roles_changed", "修改角色", "gray" },
+	{ "role_created", "新建角色", "gray" },
+	{ "role_updated", "修改角色权限", "gray" },
+	{ "token_created", "新建令牌", "gray" },
+	{ "token_revoked", "吊销令牌", "gray" },
+	{ "rule_updated", "修改异常规则", "gray" },
+	{ "silence_created", "新建静默", "gray" },
+	{ "silence_ended", "提前结束静默", "gray" },
+	{ "case_claim", "认领异常单", "gray" },
+	{ "case_assign", "指派异常单", "gray" },
+	{ "case_wait", "异常单转为等待", "gray" },
+	{ "case_resume", "异常单恢复处理", "gray" },
+	{ "case_resolve", "解决异常单", "gray" },
+	{ "case_dismiss", "忽略异常单", "gray" },
+	{ "case_note", "异常单备注", "gray" },
+	{ "case_silence", "静默异常单", "gray" },
+	{ "incident_opened", "发现事件", "gray" },
+	{ "audit_exported", "导出审计日志", "gray" },
+	{ NULL, NULL, NULL },
+};
+
 #define TARGET_MAX 255		/* characters, as in the schema */
 #define DETAIL_MAX 1000
 

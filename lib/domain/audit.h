@@ -15,6 +15,11 @@
 
 #include "core/arena.h"
 #include "domain/actor.h"
+#include "domain/shop.h"
+
+/* audit_kinds: the kinds the console writes, as agents read them (others
+ * show their code). */
+extern const struct label audit_kinds[];
 
 /* audit: kind such as "login_ok"; order_no, target and detail may be NULL
  * (target: what was acted on, e.g. the login tried).  DB_OK or an error. */

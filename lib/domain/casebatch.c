@@ -191,7 +191,7 @@ incidents_update(struct arena *a, const struct actor *who, long long window,
 		if ((rc = DB_EXEC(a, &q_incident_new, &ins, DB_STR(db_str(&res, 2)),
 		    DB_STR(keys[n]), DB_STR(db_str(&res, 1)))) != DB_OK ||
 		    (ins.affected && (rc = audit(a, who, "incident_opened", NULL,
-		    arena_printf(a, "incident %llu", ins.insert_id), db_str(&res, 1))) != DB_OK))
+		    arena_printf(a, "事件 %llu", ins.insert_id), db_str(&res, 1))) != DB_OK))
 			break;
 		n++;
 	}

@@ -218,5 +218,5 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 	    (who->type == ACTOR_AGENT && (rc = DB_EXEC(a, &q_seen, NULL, DB_INT(id))) != DB_OK))
 		return rc;
 	return audit(a, who, arena_printf(a, "case_%s", action), no,
-	    arena_printf(a, "case %lld", id), *detail ? detail : NULL);
+	    arena_printf(a, "异常单 %lld", id), *detail ? detail : NULL);
 }

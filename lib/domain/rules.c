@@ -107,6 +107,22 @@ case_severity(const struct anomaly_kind *k, const struct rule *r,
 	return s > 4 ? 4 : s;
 }
 
+/* amount_text: a threshold as the audit log says it: a percent for the
+ * price kind, else a duration (stored in seconds). */
+static const char *
+amount_text(struct arena *a, int price, long long v)
+{
+	if (price)
+		return arena_printf(a, "%lld%%", v);
+	if (v % 86400 == 0 && v)
+		return arena_printf(a, "%lld 天", v / 86400);
+	if (v % 3600 == 0 && v)
+		return arena_printf(a, "%lld 小时", v / 3600);
+	if (v % 60 == 0)
+		return arena_printf(a, "%lld 分钟", v / 60);
+	return arena_printf(a, "%lld 秒", v);
+}
+
 int
 rule_save(struct arena *a, const struct actor *who, const char *kind,
     const struct rule *nu, int *changed)
@@ -125,16 +141,18 @@ rule_save(struct arena *a, const struct actor *who, const char *kind,
 	cur = &rules[k - anomaly_kinds];
 	price = strcmp(kind, "price_anomaly") == 0;
 	if (nu->threshold != cur->threshold)
-		buf_printf(&b, "threshold %lld -> %lld; ", cur->threshold, nu->threshold);
+		buf_printf(&b, price ? "低价阈值 %s → %s；" : "阈值 %s → %s；",
+		    amount_text(a, price, cur->threshold), amount_text(a, price, nu->threshold));
 	if (price && nu->threshold_high != cur->threshold_high)
-		buf_printf(&b, "threshold_high %lld -> %lld; ", cur->threshold_high, nu->threshold_high);
+		buf_printf(&b, "高价阈值 %lld%% → %lld%%；", cur->threshold_high,
+		    nu->threshold_high);
 	if (nu->ack_minutes != cur->ack_minutes)
-		buf_printf(&b, "ack_minutes %lld -> %lld; ", cur->ack_minutes, nu->ack_minutes);
+		buf_printf(&b, "响应时限 %lld → %lld 分钟；", cur->ack_minutes, nu->ack_minutes);
 	if (nu->resolve_minutes != cur->resolve_minutes)
-		buf_printf(&b, "resolve_minutes %lld -> %lld; ", cur->resolve_minutes,
+		buf_printf(&b, "解决时限 %lld → %lld 分钟；", cur->resolve_minutes,
 		    nu->resolve_minutes);
 	if (nu->enabled != cur->enabled)
-		buf_puts(&b, nu->enabled ? "enabled; " : "disabled; ");
+		buf_puts(&b, nu->enabled ? "启用；" : "停用；");
 	detail = arena_strdup(a, b.p ? b.p : "");
 	buf_free(&b);
 	if (*detail == '\0')

@@ -206,9 +206,9 @@ sign_in(struct arena *a, const struct actor *who, const char *login,
 		*agent_id = db_int(&res, 0);
 		ok = password_verify(password, db_str(&res, 1), &rehash);
 		if (ok && db_int(&res, 2))
-			ok = 0, why = "disabled";
+			ok = 0, why = "账号已停用";
 		if (ok && db_int(&res, 3))
-			ok = 0, why = "service account";
+			ok = 0, why = "服务账号不能登录";
 	} else if (rc == DB_NOROW) {
 		if (dummy_hash[0] == '\0' &&
 		    password_hash("not a password of anyone", dummy_hash) < 0)
@@ -387,7 +387,7 @@ token_create(struct arena *a, const struct actor *who, long long agent_id,
 	*token = tok;
 	*id = (long long)res.insert_id;
 	return audit(a, who, "token_created", NULL, owner, arena_printf(a,
-	    "id %lld \"%s\", %lld days: %s", *id, name, days, perms_text(a, perms)));
+	    "编号 %lld「%s」，%lld 天；权限：%s", *id, name, days, perms_titles(a, perms)));
 }
 
 int
@@ -409,7 +409,7 @@ token_revoke(struct arena *a, const struct actor *who, long long id, long long a
 	}
 	owner = arena_strdup(a, db_str(&res, 0));
 	rc = audit(a, who, "token_revoked", NULL, owner,
-	    arena_printf(a, "id %lld \"%s\"", id, db_str(&res, 1)));
+	    arena_printf(a, "编号 %lld「%s」", id, db_str(&res, 1)));
 	db_done(&res);
 	return rc;
 }

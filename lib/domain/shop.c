@@ -1,6 +1,7 @@
 /* shop.c: the shop's vocabulary (see shop.h) */
 #include <string.h>
 
+#include "core/buf.h"
 #include "domain/shop.h"
 
 const struct label order_statuses[] = {
@@ -97,6 +98,53 @@ const struct label user_levels[] = {
 	{ NULL, NULL, NULL },
 };
 
+const struct label pay_failures[] = {
+	{ "BALANCE_NOT_ENOUGH", "余额不足", "red" },
+	{ "CARD_EXPIRED", "银行卡已过期", "red" },
+	{ "RISK_REJECTED", "风控拒绝", "red" },
+	{ "BANK_TIMEOUT", "银行处理超时", "red" },
+	{ "USER_CANCEL", "用户取消支付", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label stock_moves[] = {
+	{ "reserve", "锁定库存", "gray" },
+	{ "release", "释放库存", "gray" },
+	{ "outbound", "出库", "gray" },
+	{ "inbound", "入库", "gray" },
+	{ "adjust", "库存调整", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label user_actions[] = {
+	{ "app_open", "打开 App", "gray" },
+	{ "login", "登录", "gray" },
+	{ "view_product", "浏览商品", "gray" },
+	{ "add_cart", "加入购物车", "gray" },
+	{ "checkout", "提交订单", "gray" },
+	{ "pay_click", "点击支付", "gray" },
+	{ "pay_cancel", "取消支付", "gray" },
+	{ "contact_service", "联系客服", "gray" },
+	{ "view_logistics", "查看物流", "gray" },
+	{ "apply_refund", "申请退款", "gray" },
+	{ "confirm_receipt", "确认收货", "gray" },
+	{ NULL, NULL, NULL },
+};
+
+const struct label actor_names[] = {
+	{ "payment", "支付系统", "gray" },
+	{ "refund", "退款系统", "gray" },
+	{ "wms", "仓储系统", "gray" },
+	{ "tms", "物流系统", "gray" },
+	{ "oms", "订单系统", "gray" },
+	{ "callbot", "智能外呼", "teal" },
+	{ "unpaid_auto_cancel", "超时未付自动取消", "orange" },
+	{ "auto_confirm_receipt", "自动确认收货", "orange" },
+	{ "mend-scan", "异常扫描", "gray" },
+	{ "system", "系统", "gray" },
+	{ NULL, NULL, NULL },
+};
+
 const struct label *
 label_of(const struct label *t, const char *code)
 {
@@ -116,6 +164,44 @@ label_known(const struct label *t, const char *code)
 		if (strcmp(t->code, code) == 0)
 			return 1;
 	return 0;
+}
+
+static int
+word_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    c == '_';
+}
+
+const char *
+labels_in(struct arena *a, const char *text, const struct label *table)
+{
+	struct buf b = { 0 };
+	const struct label *l = NULL;
+	const char *p = text, *out;
+	int changed = 0;
+
+	if (text == NULL)
+		return NULL;
+	while (*p) {
+		size_t n = 0;
+
+		if (p == text || !word_char(p[-1]))
+			for (l = table; l->code; l++) {
+				n = strlen(l->code);
+				if (strncmp(p, l->code, n) == 0 && !word_char(p[n]))
+					break;
+			}
+		if (n && l->code) {
+			buf_puts(&b, l->label);
+			p += n;
+			changed = 1;
+		} else
+			buf_putc(&b, *p++);
+	}
+	out = changed ? arena_strdup(a, b.p) : text;
+	buf_free(&b);
+	return out;
 }
 
 int

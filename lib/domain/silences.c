@@ -51,7 +51,7 @@ silence_create(struct arena *a, const struct actor *who, const struct silence_ma
 		return rc;
 	*id = (long long)res.insert_id;
 	if (m == NULL)
-		return audit(a, who, "silence_created", NULL, arena_printf(a, "silence %lld", *id),
+		return audit(a, who, "silence_created", NULL, arena_printf(a, "静默 %lld", *id),
 		    arena_printf(a, "%lld 个异常单，%lld 小时：%s", *n, hours, reason));
 	if ((rc = DB_EXEC(a, &q_apply, &res, DB_INT(*id))) != DB_OK)
 		return rc;
@@ -59,7 +59,7 @@ silence_create(struct arena *a, const struct actor *who, const struct silence_ma
 	if ((rc = DB_EXEC(a, &q_events, NULL, ACTOR_ARGS(who), DB_STR("silenced"),
 	    DB_STR(reason), DB_INT(*id))) != DB_OK)
 		return rc;
-	return audit(a, who, "silence_created", s->order_no, arena_printf(a, "silence %lld", *id),
+	return audit(a, who, "silence_created", s->order_no, arena_printf(a, "静默 %lld", *id),
 	    arena_printf(a, "%lld 小时，当前 %lld 个异常单：%s", hours, *n, reason));
 }
 
@@ -77,7 +77,7 @@ silence_end(struct arena *a, const struct actor *who, long long id)
 	    DB_STR("静默提前结束"), DB_INT(id))) != DB_OK ||
 	    (rc = DB_EXEC(a, &q_let_go, NULL, DB_INT(id))) != DB_OK)
 		return rc;
-	return audit(a, who, "silence_ended", NULL, arena_printf(a, "silence %lld", id), NULL);
+	return audit(a, who, "silence_ended", NULL, arena_printf(a, "静默 %lld", id), NULL);
 }
 
 int

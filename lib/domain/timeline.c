@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "core/util.h"
 #include "domain/anomaly.h"
+#include "domain/audit.h"
 #include "domain/cases.h"
 #include "domain/shop.h"
 #include "domain/timeline.h"
@@ -21,70 +22,51 @@
 static struct db_stmt q_replica = DB_STMT(DB_REPLICA,
 	"SELECT * FROM ("
 	" SELECT changed_at AS at, NULL AS at2, 'status' AS kind, actor_type, actor,"
-	"  from_status AS a, to_status AS b, note AS c, '' AS d, '' AS e"
+	"  from_status AS a, to_status AS b, note AS c, '' AS d, '' AS e, '' AS f, '' AS g"
 	"  FROM order_status_history WHERE order_id = ?"
 	" UNION ALL SELECT created_at, IF(status IN ('success', 'failed', 'closed'),"
 	"  COALESCE(paid_at, updated_at), NULL), 'pay', 'customer', '', payment_no,"
-	"  channel, amount, status, CONCAT_WS(' ', trade_no, failure_code, failure_message)"
+	"  channel, amount, status, COALESCE(trade_no, ''), COALESCE(failure_code, ''),"
+	"  COALESCE(failure_message, '')"
 	"  FROM payments WHERE order_id = ?"
 	" UNION ALL SELECT created_at, IF(status IN ('success', 'failed'),"
 	"  COALESCE(completed_at, updated_at), NULL), 'refund', 'customer', '', refund_no,"
-	"  reason, amount, status, ''"
+	"  reason, amount, status, '', '', ''"
 	"  FROM refunds WHERE order_id = ?"
 	" UNION ALL SELECT e.event_time, NULL, 'logistics', 'system', s.carrier, s.tracking_no,"
-	"  e.code, e.location, e.description, ''"
+	"  e.code, e.location, e.description, '', '', ''"
 	"  FROM shipments s JOIN shipment_events e ON e.shipment_id = s.id"
 	"  WHERE s.order_id = ?"
-	" UNION ALL SELECT created_at, NULL, 'stock', 'system', warehouse, sku, kind, qty, '', ''"
+	" UNION ALL SELECT created_at, NULL, 'stock', 'system', warehouse, sku, kind, qty,"
+	"  '', '', '', ''"
 	"  FROM inventory_moves WHERE order_id = ?"
-	" UNION ALL SELECT created_at, NULL, 'user', 'customer', '', kind, detail, device, '', ''"
+	" UNION ALL SELECT created_at, NULL, 'user', 'customer', '', kind, detail, device,"
+	"  '', '', '', ''"
 	"  FROM user_events WHERE order_id = ?"
-	") t ORDER BY at DESC LIMIT 400");
+	") t ORDER BY at DESC, kind LIMIT 400");
 
 /* The console's own events: audit rows naming the order, the cases
- * opened on it and everything that happened to them. */
+ * opened on it and everything that happened to them, each with the
+ * agent's login and name when an agent acted. */
 static struct db_stmt q_console = DB_STMT(DB_CONSOLE,
-	"SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') AS at, 'audit' AS src,"
-	" COALESCE(login, '') AS who, kind, COALESCE(detail, '') AS detail, '' AS what,"
-	" actor_type FROM audit_log WHERE order_no = ?"
-	" UNION ALL SELECT DATE_FORMAT(opened_at, '%Y-%m-%d %H:%i:%s'), 'opened', '', kind,"
-	" facts, '', 'rule' FROM cases FORCE INDEX (ix_cases_order) WHERE order_id = ?"
+	"SELECT DATE_FORMAT(l.at, '%Y-%m-%d %H:%i:%s') AS at, 'audit' AS src,"
+	" COALESCE(l.login, '') AS who, COALESCE(a.display_name, '') AS name, l.kind,"
+	" COALESCE(l.detail, '') AS detail, '' AS what, l.actor_type"
+	" FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id WHERE l.order_no = ?"
+	" UNION ALL SELECT DATE_FORMAT(opened_at, '%Y-%m-%d %H:%i:%s'), 'opened', kind, '',"
+	" kind, facts, '', 'rule' FROM cases FORCE INDEX (ix_cases_order) WHERE order_id = ?"
 	" UNION ALL SELECT DATE_FORMAT(e.at, '%Y-%m-%d %H:%i:%s'), 'case',"
-	" COALESCE(a.login, e.actor), e.kind, e.detail, c.kind, e.actor_type FROM case_events e"
+	" COALESCE(a.login, e.actor), COALESCE(a.display_name, ''), e.kind, e.detail, c.kind,"
+	" e.actor_type FROM case_events e"
 	" JOIN cases c ON c.id = e.case_id LEFT JOIN agents a ON a.id = e.agent_id"
 	" WHERE e.order_id = ?"
 	" ORDER BY at DESC LIMIT 300");
 
-static const struct label move_kinds[] = {
-	{ "reserve", "锁定库存", "gray" },
-	{ "release", "释放库存", "gray" },
-	{ "outbound", "出库", "gray" },
-	{ "inbound", "入库", "gray" },
-	{ "adjust", "库存调整", "gray" },
-	{ NULL, NULL, NULL },
-};
+/* The audit rows naming an order that its timeline shows (the others
+ * are on it already, as the case events they record). */
+static const char *const audit_shown = "pii_reveal";
 
-static const struct label user_kinds[] = {
-	{ "app_open", "打开 App", "gray" },
-	{ "login", "登录", "gray" },
-	{ "view_product", "浏览商品", "gray" },
-	{ "add_cart", "加入购物车", "gray" },
-	{ "checkout", "提交订单", "gray" },
-	{ "pay_click", "点击支付", "gray" },
-	{ "pay_cancel", "取消支付", "gray" },
-	{ "contact_service", "联系客服", "gray" },
-	{ "view_logistics", "查看物流", "gray" },
-	{ "apply_refund", "申请退款", "gray" },
-	{ "confirm_receipt", "确认收货", "gray" },
-	{ NULL, NULL, NULL },
-};
-
-static const struct label audit_kinds[] = {
-	{ "pii_reveal", "查看了完整个人信息", "gray" },
-	{ NULL, NULL, NULL },
-};
-
-void
+struct tl_event *
 timeline_add(struct timeline *t, const char *at, const char *actor_type,
     const char *actor, const char *kind, const char *text, int console)
 {
@@ -103,10 +85,29 @@ timeline_add(struct timeline *t, const char *at, const char *actor_type,
 	e->at = arena_strdup(t->a, at ? at : "");
 	e->actor_type = actor_type;
 	e->actor = arena_strdup(t->a, actor ? actor : "");
+	e->actor_name = label_known(actor_names, e->actor) ?
+	    label_of(actor_names, e->actor)->label : e->actor;
 	e->kind = kind;
+	e->what = "";
+	e->qty = 0;
 	e->text = arena_strdup(t->a, text ? text : "");
 	e->console = console;
 	e->seq = t->n++;
+	return e;
+}
+
+/* pay_failure: why a payment failed, in words: the code's label, and the
+ * payment system's message when it says more. */
+static const char *
+pay_failure(struct arena *a, const char *code, const char *message)
+{
+	const char *label = *code ? label_of(pay_failures, code)->label : "";
+
+	if (*message && (!*label || strstr(message, label)))
+		return message;
+	if (*label && *message)
+		return arena_printf(a, "%s（%s）", label, message);
+	return *label ? label : "未知原因";
 }
 
 /* from_replica: one row of the statement above is one event, or two for
@@ -127,6 +128,7 @@ from_replica(struct timeline *t, const struct tl_order *o)
 		    *pa = db_str(&res, 5), *pb = db_str(&res, 6), *pc = db_str(&res, 7),
 		    *pd = db_str(&res, 8), *pe = db_str(&res, 9);
 		long long amount = pc ? strtoll(pc, NULL, 10) : 0;
+		struct tl_event *e;
 
 		if (strcmp(kind, "status") == 0)
 			timeline_add(t, at, label_of(actor_types, type)->code, actor, "status",
@@ -141,12 +143,13 @@ from_replica(struct timeline *t, const struct tl_order *o)
 			    "发起支付 %s ¥%s（%s）", ch, yuan(a, amount), pa), 0);
 			if (at2 == NULL)
 				continue;
-			timeline_add(t, at2, "system", ch, "payment",
+			e = timeline_add(t, at2, "system", pb, "payment",
 			    strcmp(pd, "success") == 0 ? arena_printf(a,
 			    "支付成功 ¥%s，交易号 %s（%s）", yuan(a, amount), pe, pa) :
 			    strcmp(pd, "failed") == 0 ? arena_printf(a, "支付失败：%s（%s）",
-			    *pe ? pe : "未知原因", pa) :
+			    pay_failure(a, db_str(&res, 10), db_str(&res, 11)), pa) :
 			    arena_printf(a, "支付单已关闭（%s）", pa), 0);
+			e->actor_name = arena_strdup(a, ch);
 		} else if (strcmp(kind, "refund") == 0) {
 			timeline_add(t, at, "customer", "", "refund", arena_printf(a,
 			    "申请退款 ¥%s%s%s（%s）", yuan(a, amount), pb && *pb ? "：" : "",
@@ -156,16 +159,21 @@ from_replica(struct timeline *t, const struct tl_order *o)
 			timeline_add(t, at2, "system", "", "refund", arena_printf(a,
 			    strcmp(pd, "success") == 0 ? "退款完成 ¥%s（%s）" :
 			    "退款失败 ¥%s（%s）", yuan(a, amount), pa), 0);
-		} else if (strcmp(kind, "logistics") == 0)
-			timeline_add(t, at, "system", label_of(carriers, actor)->label, "logistics",
+		} else if (strcmp(kind, "logistics") == 0) {
+			e = timeline_add(t, at, "system", actor, "logistics",
 			    arena_printf(a, "%s %s：%s%s%s", pa, label_of(tracking_codes, pb)->label,
 			    pd, pc && *pc ? " · " : "", pc ? pc : ""), 0);
-		else if (strcmp(kind, "stock") == 0)
-			timeline_add(t, at, "system", actor, "stock", arena_printf(a, "%s %s × %s",
-			    label_of(move_kinds, pb)->label, pa, pc), 0);
-		else
+			e->actor_name = arena_strdup(a, label_of(carriers, actor)->label);
+		} else if (strcmp(kind, "stock") == 0) {
+			long long qty = amount < 0 ? -amount : amount;
+
+			e = timeline_add(t, at, "system", actor, "stock", arena_printf(a,
+			    "%s %s × %lld 件", label_of(stock_moves, pb)->label, pa, qty), 0);
+			e->what = arena_strdup(a, pb ? pb : "");
+			e->qty = qty;
+		} else
 			timeline_add(t, at, "customer", "", "user", arena_printf(a, "%s%s%s%s%s",
-			    label_of(user_kinds, pa)->label, pb && *pb ? "：" : "", pb ? pb : "",
+			    label_of(user_actions, pa)->label, pb && *pb ? "：" : "", pb ? pb : "",
 			    pc && *pc ? " · " : "", pc ? pc : ""), 0);
 	}
 	return db_done(&res);
@@ -174,30 +182,36 @@ from_replica(struct timeline *t, const struct tl_order *o)
 static int
 from_console(struct timeline *t, const struct tl_order *o)
 {
+	struct arena *a = t->a;
 	struct db_res res;
-	int rc = DB_EXEC(t->a, &q_console, &res, DB_STR(o->order_no),
+	int rc = DB_EXEC(a, &q_console, &res, DB_STR(o->order_no),
 	    DB_INT(o->id), DB_INT(o->id));
 
 	if (rc != DB_OK)
 		return rc;
 	while ((rc = db_next(&res)) > 0) {
-		const char *src = db_str(&res, 1), *who = db_str(&res, 2),
-		    *kind = db_str(&res, 3), *detail = db_str(&res, 4), *what = db_str(&res, 5),
-		    *type = label_of(actor_types, db_str(&res, 6))->code;
+		const char *at = db_str(&res, 0), *src = db_str(&res, 1),
+		    *who = db_str(&res, 2), *name = db_str(&res, 3), *kind = db_str(&res, 4),
+		    *detail = db_str(&res, 5) ? labels_in(a, db_str(&res, 5), pay_failures) : "",
+		    *what = db_str(&res, 6), *type = label_of(actor_types, db_str(&res, 7))->code;
+		struct tl_event *e;
 
 		if (strcmp(src, "audit") == 0) {
-			if (label_known(audit_kinds, kind))
-				timeline_add(t, db_str(&res, 0), type, who, "console",
-				    arena_printf(t->a, "%s%s%s", label_of(audit_kinds, kind)->label,
-				    *detail ? "，原因：" : "", detail), 1);
+			if (!str_in_list(audit_shown, kind))
+				continue;
+			e = timeline_add(t, at, type, who, "console", arena_printf(a, "%s%s%s",
+			    label_of(audit_kinds, kind)->label, *detail ? "，原因：" : "",
+			    detail), 1);
 		} else if (strcmp(src, "opened") == 0) {
-			timeline_add(t, db_str(&res, 0), "rule", anomaly_label(kind), "case",
-			    arena_printf(t->a, "发现异常：%s（%s）", anomaly_label(kind), detail), 1);
-		} else {
-			timeline_add(t, db_str(&res, 0), type, who, "case",
-			    arena_printf(t->a, "%s · %s%s%s", anomaly_label(what),
-			    label_of(case_event_kinds, kind)->label, *detail ? "：" : "", detail), 1);
-		}
+			e = timeline_add(t, at, "rule", kind, "case", arena_printf(a,
+			    "发现异常：%s（%s）", anomaly_label(kind), detail), 1);
+			e->actor_name = arena_strdup(a, anomaly_label(kind));
+		} else
+			e = timeline_add(t, at, type, who, "case", arena_printf(a, "%s · %s%s%s",
+			    anomaly_label(what), label_of(case_event_kinds, kind)->label,
+			    *detail ? "：" : "", detail), 1);
+		if (*name)
+			e->actor_name = arena_strdup(a, name);
 	}
 	return db_done(&res);
 }

@@ -24,8 +24,13 @@ struct tl_order {
 struct tl_event {
 	const char *at;		/* "YYYY-MM-DD HH:MM:SS" */
 	const char *actor_type;	/* system customer agent rule robot */
-	const char *actor;	/* who, within the type ("" if nobody) */
+	const char *actor;	/* who, within the type, as stored: a login, a
+				 * carrier's or a system's code ("" if nobody) */
+	const char *actor_name;	/* who as agents read it: an agent's name, a
+				 * system's label (actor_names), else actor */
 	const char *kind;	/* status payment refund logistics stock user console ... */
+	const char *what;	/* within the kind: a stock move's kind, or "" */
+	long long qty;		/* a stock move's quantity (pieces, unsigned) */
 	const char *text;
 	int console;		/* from the console schema, not the replica */
 	size_t seq;		/* order of arrival, to keep sorting stable */
@@ -37,8 +42,10 @@ struct timeline {
 	size_t n, cap;
 };
 
-/* timeline_add: one event; strings are copied into the arena. */
-void timeline_add(struct timeline *t, const char *at, const char *actor_type,
+/* timeline_add: one event, its actor named by actor_names (else as
+ * given); strings are copied into the arena.  The event is returned for
+ * the fields a kind adds (actor_name, what, qty). */
+struct tl_event *timeline_add(struct timeline *t, const char *at, const char *actor_type,
     const char *actor, const char *kind, const char *text, int console);
 /* timeline_build: every source's events for an order, into the arena;
  * DB_OK or an error. */

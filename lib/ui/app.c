@@ -4,6 +4,7 @@
  * connection: the FastCGI and CGI transports live here.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,8 +140,15 @@ dispatch(struct req *r, const struct route *routes)
 			resp_header(r, "Allow", "%s", allow.p);
 			buf_free(&allow);
 			page_error(r, 405, "方法不允许", "这个地址不接受 %s 请求。", r->method);
-		} else
-			page_error(r, 404, "页面不存在", "没有这个页面。请检查地址，或用上方的搜索框查找订单。");
+		} else {
+			/* signed in, the page keeps the agent's header and the
+			 * search box: a wrong address is a search away */
+			if (auth_load(r) != DB_OK)
+				r->sess = NULL;
+			page_error(r, 404, "页面不存在", "%s", r->sess ?
+			    "没有这个页面。请检查地址，或用下面的搜索框查找订单。" :
+			    "没有这个页面。请检查地址。");
+		}
 		return;
 	}
 	match(r, found->pattern, r->path);	/* recapture the segments */
@@ -154,7 +162,8 @@ dispatch(struct req *r, const struct route *routes)
 		return;
 	}
 	if (!auth_can(r, found->perm)) {
-		audit(&r->arena, auth_actor(r), "permission_denied", NULL, r->path, r->method);
+		audit(&r->arena, auth_actor(r), "permission_denied", NULL, r->path,
+		    strcmp(method, "GET") == 0 ? "打开页面" : "提交操作");
 		rlog(r, LOG_WARN, "forbidden", "login=%s path=%s", r->sess->login,
 		    r->path);
 		page_error(r, 403, "没有权限", "你的角色不能做这件事。如需权限，请联系管理员。");
@@ -310,12 +319,16 @@ supervise(const char *name)
 /* idle_timeout: a connection that sends nothing for [server]
  * request_timeout is dropped, not waited for: accepted sockets inherit
  * the listening socket's timeouts, and libfcgi closes a connection whose
- * read fails and accepts the next. */
+ * read fails and accepts the next.  accept() itself then also returns
+ * EAGAIN after that long with no connection: the loop accepts again. */
 static void
 idle_timeout(void)
 {
 	struct timeval tv = { .tv_sec = (time_t)cfg.request_timeout };
+	int fl = fcntl(0, F_GETFL);
 
+	if (fl != -1 && (fl & O_NONBLOCK))	/* an accept loop must block */
+		fcntl(0, F_SETFL, fl & ~O_NONBLOCK);
 	setsockopt(0, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(0, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
@@ -359,7 +372,7 @@ print_routes(const char *name, const struct route *routes)
 			fputs("any", stdout);
 		for (i = 0, n = 0; rt->perm > 0 && i < PERM_COUNT; i++)
 			if (rt->perm & (1L << i))
-				printf("%s%s", n++ ? "+" : "", perm_names[i]);
+				printf("%s%s", n++ ? "+" : "", perm_labels[i].code);
 		putchar('\n');
 	}
 }
@@ -422,7 +435,15 @@ app_main(int argc, char **argv, const char *name, const struct route *routes,
 		FCGX_InitRequest(&fr, 0, FCGI_FAIL_ACCEPT_ON_INTR);
 		io.ctx = &fr;
 		log_ev(LOG_INFO, NULL, "start", "pid=%ld", (long)getpid());
-		while (!stopping && FCGX_Accept_r(&fr) == 0) {
+		while (!stopping) {
+			int rc = FCGX_Accept_r(&fr);
+
+			/* an idle worker's accept times out with the socket
+			 * (idle_timeout): nothing came, wait again */
+			if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+				continue;
+			if (rc < 0)
+				break;
 			serve(&r, &io, routes);
 			FCGX_Finish_r(&fr);
 			req_cleanup(&r);

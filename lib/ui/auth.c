@@ -175,15 +175,15 @@ auth_csrf_ok(struct req *r)
 	size_t i;
 
 	if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
-		r->err = "cross-site request";
+		r->err = "来自其他网站的请求";
 		return 0;
 	}
 	if (origin && strcmp(origin, "null") != 0 && !same_origin(r, origin)) {
-		r->err = "cross-origin request";
+		r->err = "来自其他来源的请求";
 		return 0;
 	}
 	if (origin && strcmp(origin, "null") == 0) {
-		r->err = "opaque origin";
+		r->err = "来源不明的请求";
 		return 0;
 	}
 	/* The token comes from the form body or the header, never from the
@@ -194,7 +194,7 @@ auth_csrf_ok(struct req *r)
 	want = r->sess ? r->sess->csrf : req_cookie(r, PRE_COOKIE);
 	if (!token_shape(want) || sent == NULL || strlen(sent) != TOKEN_CHARS ||
 	    sodium_memcmp(sent, want, TOKEN_CHARS) != 0) {
-		r->err = "missing or wrong CSRF token";
+		r->err = "表单令牌缺失或不正确";
 		return 0;
 	}
 	return 1;

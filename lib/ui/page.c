@@ -132,16 +132,11 @@ void
 page_db_error(struct req *r, int rc)
 {
 	if (rc == DB_DOWN)
-		page_error(r, 503, "数据库暂时不可用",
-		    "数据库暂时无法访问，请稍后重试。The database is unavailable; "
-		    "please retry shortly.");
+		page_error(r, 503, "数据库暂时不可用", "数据库暂时无法访问，请稍后重试。");
 	else if (rc == DB_RETRY || rc == DB_DUP)
-		page_error(r, 409, "操作冲突",
-		    "数据已被其他操作修改，请刷新后重试。The data changed meanwhile; "
-		    "reload and retry.");
+		page_error(r, 409, "操作冲突", "数据已被其他操作修改，请刷新后重试。");
 	else
-		page_error(r, 500, "内部错误",
-		    "服务器内部错误。An internal error occurred.");
+		page_error(r, 500, "内部错误", "服务器内部错误，请稍后重试。");
 }
 
 void
@@ -174,8 +169,7 @@ page_bad_input(struct req *r, const char *tpl)
 	json_object *errs = page_errs(r), *m = r->model;
 
 	if (r->json || m == NULL) {
-		error_page(r, 400, "输入有误", "有些字段填写得不对。Some fields are not valid.",
-		    errs);
+		error_page(r, 400, "输入有误", "有些字段填写得不对。", errs);
 		return;
 	}
 	/* templates see each message as err_<field>.message */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/model.h"
+#include "core/text.h"
 #include "ui/auth.h"
 #include "ui/views.h"
 
@@ -19,6 +20,23 @@ m_label(json_object *o, const char *key, const struct label *l)
 }
 
 void
+m_money(json_object *o, const char *key, long long fen)
+{
+	char name[64], s[YUAN_MAX];
+
+	yuan_to(s, fen);
+	m_str(o, key, s);
+	snprintf(name, sizeof(name), "%s_fen", key);
+	json_object_object_add(o, name, json_object_new_int64(fen));
+}
+
+void
+m_facts(struct req *r, json_object *o, const char *key, const char *text)
+{
+	m_str(o, key, labels_in(&r->arena, text, pay_failures));
+}
+
+void
 m_options(json_object *m, const char *key, const struct label *t, const char *cur)
 {
 	json_object *arr = m_add(m, key, m_arr());
@@ -32,26 +50,83 @@ m_options(json_object *m, const char *key, const struct label *t, const char *cu
 	}
 }
 
+/* tl_event: one event of the timeline as an entry, with text (NULL: its
+ * own). */
+static json_object *
+tl_event(const struct tl_event *e, const char *text)
+{
+	json_object *o = m_obj();
+	const struct label *who = label_of(actor_types, e->actor_type);
+
+	m_strn(o, "at", e->at, strnlen(e->at, 19));
+	m_str(o, "actor_type", e->actor_type);
+	m_str(o, "actor_label", who->label);
+	m_str(o, "actor_tone", who->tone);
+	m_str(o, "actor", e->actor);
+	m_str(o, "actor_name", e->actor_name);
+	m_str(o, "kind", e->kind);
+	m_str(o, "text", text ? text : e->text);
+	m_bool(o, "console", e->console);
+	if (*e->what && text == NULL) {	/* a stock move: its kind and pieces */
+		m_str(o, "move", e->what);
+		m_int(o, "qty", e->qty);
+	}
+	return o;
+}
+
+/* stock_run: the stock moves of ev[0..n) (n >= 2, newest first) as one
+ * entry: "锁定库存 4 件，出库 4 件（共 6 条）", the moves inside. */
+static json_object *
+stock_run(const struct tl_event *ev, size_t n)
+{
+	const struct label *k;
+	json_object *o, *moves;
+	char text[512];
+	size_t len = 0, i;
+
+	for (k = stock_moves; k->code; k++) {
+		long long qty = 0;
+		int seen = 0;
+
+		for (i = 0; i < n; i++)
+			if (strcmp(ev[i].what, k->code) == 0) {
+				qty += ev[i].qty;
+				seen = 1;
+			}
+		if (seen && len < sizeof(text))
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s %lld 件",
+			    len ? "，" : "", k->label, qty);
+	}
+	if (len < sizeof(text))
+		snprintf(text + len, sizeof(text) - len, "（共 %zu 条库存变动）", n);
+	o = tl_event(&ev[0], text);
+	m_strn(o, "since", ev[n - 1].at, strnlen(ev[n - 1].at, 19));
+	m_bool(o, "spans", strncmp(ev[0].at, ev[n - 1].at, 19) != 0);
+	m_bool(o, "group", 1);
+	moves = m_add(o, "moves", m_arr());
+	for (i = 0; i < n; i++)
+		m_push(moves, tl_event(&ev[i], NULL));
+	return o;
+}
+
 json_object *
 timeline_model(struct timeline *t)
 {
 	json_object *arr = m_arr();
-	size_t i;
+	size_t i, n, max = t->n < TL_MAX ? t->n : TL_MAX;
 
 	timeline_sort(t);
-	for (i = 0; i < t->n && i < TL_MAX; i++) {
-		const struct tl_event *e = &t->ev[i];
-		json_object *o = m_push(arr, m_obj());
-		const struct label *who = label_of(actor_types, e->actor_type);
+	for (i = 0; i < max; i += n) {
+		for (n = 1; i + n < max && strcmp(t->ev[i].kind, "stock") == 0 &&
+		    strcmp(t->ev[i + n].kind, "stock") == 0; n++)
+			;
+		if (n > 1)
+			m_push(arr, stock_run(&t->ev[i], n));
+		else {
+			json_object *o = m_push(arr, tl_event(&t->ev[i], NULL));
 
-		m_strn(o, "at", e->at, strnlen(e->at, 19));
-		m_str(o, "actor_type", e->actor_type);
-		m_str(o, "actor_label", who->label);
-		m_str(o, "actor_tone", who->tone);
-		m_str(o, "actor", e->actor);
-		m_str(o, "kind", e->kind);
-		m_str(o, "text", e->text);
-		m_bool(o, "console", e->console);
+			m_bool(o, "single", 1);
+		}
 	}
 	return arr;
 }

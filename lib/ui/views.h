@@ -17,11 +17,19 @@
 /* m_label: a coded value as a badge: key (the code), key_label and
  * key_tone, from a label table's entry. */
 void m_label(json_object *o, const char *key, const struct label *l);
+/* m_money: an amount of fen as two keys: key, formatted for people
+ * ("14,285.40"), and key_fen, the integer (1428540) for scripts. */
+void m_money(json_object *o, const char *key, long long fen);
+/* m_facts: a text the scanner stored (a case's facts, a group's label)
+ * under key, any payment failure code in it shown by its label. */
+void m_facts(struct req *r, json_object *o, const char *key, const char *text);
 /* m_options: a select's choices from a label table under key, each with
  * code, label and selected (when it is cur). */
 void m_options(json_object *m, const char *key, const struct label *t, const char *cur);
 /* timeline_model: the events, newest first, at most TL_MAX, as a JSON
- * array. */
+ * array; a run of two or more stock moves in a row is one entry (kind
+ * "stock", group true, its moves under "moves" and a summary as text),
+ * which the page shows folded. */
 json_object *timeline_model(struct timeline *t);
 /* actions_model: every action with whether it is valid for the order now
  * and whether this agent may request it. */

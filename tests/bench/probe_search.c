@@ -2,15 +2,20 @@
  *
  * GET /probe/search takes the same parameters as /search, reads and
  * checks them with the page's own code, composes the same statements with
- * the page's own functions (compiled from cgi-bin/search/: terms.c,
- * products.c, plan.c and search.c) and runs them over the same connections
- * — the product lookup, the count, the page — returning the rows as plain
+ * the page's own functions (compiled from cgi-bin/search/: readings.c,
+ * terms.c, products.c, plan.c, cases.c, find.c, show.c and search.c) and
+ * runs them over the same connections — the product lookup, the counts,
+ * the page, the badges — returning the rows as plain
  * text: no session check, no model, no template.  The page files have no
  * main (routes.c has), so this file's is the program's.
  */
+#include "search/readings.c"
 #include "search/terms.c"
 #include "search/products.c"
 #include "search/plan.c"
+#include "search/cases.c"
+#include "search/find.c"
+#include "search/show.c"
 #include "search/search.c"
 
 #include "ui/app.h"
@@ -23,10 +28,10 @@ probe_search(struct req *r)
 	json_object *m = page_model(r, "probe", NULL);
 	struct buf out = { 0 };
 	struct search s;
-	struct db_query d;
 	struct db_res res;
-	long long count = 0;
-	int rc = DB_OK, none = 0;
+	long long count;
+	unsigned others;
+	int rc = DB_OK, ran = 0;
 
 	search_read(r, &s, m);
 	if (s.anomaly && (rc = plan_anomalous(r, &s)) != DB_OK) {
@@ -37,42 +42,30 @@ probe_search(struct req *r)
 		resp_raw(r, 400, RESP_TEXT, "bad\n", 4);
 		return;
 	}
-	if (s.mode == M_PRODUCT) {
-		rc = products_find(r, &s);
-		none = rc == PRODUCTS_NONE || rc == PRODUCTS_TOO_MANY;
-		if (none)
-			rc = DB_OK;
-	}
-	if (rc == DB_OK && !none && plan_count_decides(&s)) {
-		count = plan_count(r, &s, &rc);
-		if (rc == DB_OK && s.mode == M_PRODUCT && !s.confirmed && count <= COUNT_CAP &&
-		    (rc = products_confirm(r, &s)) == DB_OK)
-			count = plan_count(r, &s, &rc);
+	/* the product lookup, the counts, the page: the page's own choices */
+	rc = search_find(r, &s, &res, &ran, &count, &others);
+	if (rc == FIND_TOO_MANY)
+		rc = DB_OK;
+	if (rc == DB_OK && count >= 0)
 		buf_printf(&out, "%lld\n", count);
-		none = count == 0;
-	}
-	if (rc == DB_OK && !none) {
-		plan_page(&d, &s, !plan_count_decides(&s) || count > COUNT_CAP,
-		    !plan_count_decides(&s));
-		if ((rc = dbq_exec(&r->arena, &d, &res)) == DB_OK) {
-			struct buf ids = { 0 };
-			size_t mark = out.len;
+	if (rc == DB_OK && ran) {
+		struct buf ids = { 0 };
+		size_t mark = out.len;
 
-			rc = probe_rows(&out, &res, 0);
-			/* the page's order ids, for the badges' statement */
-			buf_putc(&ids, '[');
-			for (char *line = out.p + mark; line && *line; ) {
-				buf_printf(&ids, "%s%.*s", ids.len > 1 ? "," : "",
-				    (int)strcspn(line, "\t\n"), line);
-				line = strchr(line, '\n');
-				line = line ? line + 1 : NULL;
-			}
-			buf_putc(&ids, ']');
-			if (rc == DB_OK && ids.len > 2 && (rc = DB_EXEC(&r->arena, &q_badges,
-			    &res, DB_STR(ids.p))) == DB_OK)
-				rc = probe_rows(&out, &res, 0);
-			buf_free(&ids);
+		rc = probe_rows(&out, &res, 0);
+		/* the page's order ids, for the badges' statement */
+		buf_putc(&ids, '[');
+		for (char *line = out.p + mark; line && *line; ) {
+			buf_printf(&ids, "%s%.*s", ids.len > 1 ? "," : "",
+			    (int)strcspn(line, "\t\n"), line);
+			line = strchr(line, '\n');
+			line = line ? line + 1 : NULL;
 		}
+		buf_putc(&ids, ']');
+		if (rc == DB_OK && ids.len > 2 && (rc = DB_EXEC(&r->arena, &q_badges,
+		    &res, DB_STR(ids.p))) == DB_OK)
+			rc = probe_rows(&out, &res, 0);
+		buf_free(&ids);
 	}
 	probe_send(r, rc, &out);
 }

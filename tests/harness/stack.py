@@ -60,7 +60,7 @@ def pid_alive(pid):
 class Stack:
     def __init__(self, root=None, port=None, workers=2, build=None, orders=2000,
                  seed=7, keep=False, sanitize=False, log_level="info", programs=None,
-                 nginx_extra="", conf_extra="", scan_interval="30s"):
+                 nginx_extra="", conf_extra="", scan_interval="30s", days=90):
         self.temp = root is None
         self.root = os.path.abspath(root or tempfile.mkdtemp(prefix="ordermend-"))
         self.port = port or free_port()
@@ -69,6 +69,7 @@ class Stack:
         self.build = os.path.join(REPO, build or os.environ.get("BUILD", "build"))
         self.orders = orders
         self.seed = seed
+        self.days = days                       # the demo shop's history
         self.keep = keep
         self.sanitize = sanitize
         self.log_level = log_level
@@ -213,7 +214,8 @@ SET DEFAULT ROLE ordermend_web FOR 'om_web'@'localhost';
     def seed_data(self):
         # the demo-data seeder is a development tool (tools/seed.c)
         self.sh([os.path.join(self.build, "seed"), "--orders", str(self.orders),
-                 "--seed", str(self.seed), "--manifest", self.manifest])
+                 "--seed", str(self.seed), "--days", str(self.days),
+                 "--manifest", self.manifest])
         self.mendctl("index", "--rebuild")
 
     def add_agent(self, login, password, name, *roles):

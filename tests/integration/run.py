@@ -62,14 +62,16 @@ def main():
     only = sys.argv[1:]
     sanitize = os.environ.get("SANITIZE") == "1"
     build = os.environ.get("BUILD") or ("build-san" if sanitize else "build")
-    orders = int(os.environ.get("TEST_ORDERS", "3000"))
+    # a young shop: ten days of orders, about 80 live cases
+    orders = int(os.environ.get("TEST_ORDERS", "4000"))
+    days = int(os.environ.get("TEST_DAYS", "10"))
     tests = collect(only)
     passed = failed = 0
     t0 = time.time()
     # the queue's counts per kind are cached for a few seconds per worker;
     # the tests compare them with the database right after changing it.
     # An idle connection is dropped after 3 s (test_security waits for it).
-    st = stack.Stack(build=build, orders=orders, seed=11, sanitize=sanitize,
+    st = stack.Stack(build=build, orders=orders, days=days, seed=11, sanitize=sanitize,
                      keep=os.environ.get("KEEP") == "1",
                      conf_extra="[queue]\ncounts_ttl = 0s\n"
                      "[server]\nrequest_timeout = 3s\n")

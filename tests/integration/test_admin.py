@@ -176,7 +176,8 @@ def test_edit_agent_and_roles_end_sessions(st):
                % id_) == "0"
     c = Client(st.url).login("edit.me", "chosen-pass-123")
     assert "view_pii" in c.get_json("/account").json()["perms"]
-    assert "roles agent -> agent,lead" in audit_rows(st, "agent_updated", "edit.me")[-1][0]
+    # the audit log names roles by their titles
+    assert "角色 客服 → 客服、客服主管" in audit_rows(st, "agent_updated", "edit.me")[-1][0]
     assert a.post("/admin/agents/999999", form).status == 404
 
 
@@ -287,7 +288,7 @@ def test_role_permission_change_takes_effect(st):
     assert int(one(st, "SELECT COUNT(*) FROM roles")) == roles_before
     r = a.post("/admin/roles", {"name": "night_shift", "title": "夜班客服", "perm": "view_orders"})
     assert r.status == 303 and r.header("location") == "/admin/roles"
-    assert "view_orders" in audit_rows(st, "role_created", "night_shift")[0][0]
+    assert audit_rows(st, "role_created", "night_shift")[0][0] == "夜班客服：查看订单"
     id_ = new_agent(a, "night.one", roles=("night_shift",))
     c = first_login(st, "night.one")
     assert c.get("/admin/rules").status == 403
@@ -303,7 +304,7 @@ def test_role_permission_change_takes_effect(st):
     c = Client(st.url).login("night.one", "chosen-pass-123")
     assert c.get("/admin/rules").status == 200 and c.get("/search").status == 200
     details = [d[0] for d in audit_rows(st, "role_updated", "night_shift")]
-    assert "removed view_orders" in details[0] and "added view_orders, manage_rules" in details[1]
+    assert "去掉权限 查看订单" in details[0] and "增加权限 查看订单、管理规则" in details[1]
     j = a.get_json("/admin/roles").json()
     night = [x for x in j["roles"] if x["name"] == "night_shift"][0]
     assert night["agents"] == 1 and night["perms"] == "view_orders, manage_rules"
@@ -355,7 +356,7 @@ def test_tokens_for_service_accounts(st):
     assert len(listed) == 2 and all(t["active"] and t["service"] for t in listed)
     assert token not in a.get("/admin/tokens").body
     created = audit_rows(st, "token_created", "svc.sync")
-    assert len(created) == 2 and token not in created[0][0] and "act_sms" in created[0][0]
+    assert len(created) == 2 and token not in created[0][0] and "发送短信" in created[0][0]
     tid = [t["id"] for t in listed if t["name"] == "同步"][0]
     assert a.post("/admin/tokens/%d/revoke" % tid).status == 303
     assert script.get("/search?q=u1").status == 401
@@ -386,7 +387,8 @@ def test_rules_editing_with_bounds(st):
                     " r.updated_at > NOW() - INTERVAL 1 MINUTE FROM anomaly_rules r"
                     " JOIN agents a ON a.id = r.updated_by WHERE r.kind = 'unpaid_timeout'")[0]
         assert row == ["2700", "20", "240", "1", "admin", "1"]
-        assert "threshold" in audit_rows(st, "rule_updated", "unpaid_timeout")[-1][0]
+        assert "阈值" in audit_rows(st, "rule_updated", "unpaid_timeout")[-1][0]
+        assert "→ 45 分钟" in audit_rows(st, "rule_updated", "unpaid_timeout")[-1][0]
         before = q(st, "SELECT * FROM anomaly_rules ORDER BY kind")
         for kind, change, msg in (
                 ("unpaid_timeout", {"threshold": "0"}, "1 到 10080"),
@@ -407,7 +409,7 @@ def test_rules_editing_with_bounds(st):
         assert r.status == 303
         assert q(st, "SELECT ack_minutes, enabled FROM anomaly_rules WHERE kind ="
                      " 'payment_failed'") == [["15", "0"]]
-        assert "disabled" in audit_rows(st, "rule_updated", "payment_failed")[-1][0]
+        assert "停用" in audit_rows(st, "rule_updated", "payment_failed")[-1][0]
         r = a.post("/admin/rules/price_anomaly", dict(ok, threshold="40", threshold_high="200"))
         assert r.status == 303
         assert q(st, "SELECT threshold, threshold_high FROM anomaly_rules WHERE kind ="
@@ -511,7 +513,7 @@ def test_audit_csv_export(st):
                                    .replace("\n", "\\n").replace("\r", "\\r")
                                    .replace("\t", "\\t")), database="ordermend")
     rows = parse_csv(a.get("/admin/audit.csv?kind=test_csv"))
-    assert rows[0][:4] == ["id", "时间", "账号", "类型"] and len(rows) == 1 + len(tricky)
+    assert rows[0][:4] == ["编号", "时间", "账号", "类型"] and len(rows) == 1 + len(tricky)
     got = {r[6]: r[7] for r in rows[1:]}
     assert got["t0"] == "'+1" and got["t1"] == "'-2" and got["t2"] == "'@SUM(A1)"
     assert got["t3"] == "'\tx" and got["t4"] == "'\rx"

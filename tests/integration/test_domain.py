@@ -29,7 +29,7 @@ def test_mendctl_changes_agents_through_the_domain(st):
                   database="ordermend")[0][0] == "lead"
     rows = st.sql("SELECT actor_type, detail FROM audit_log WHERE kind = 'agent_updated'"
                   " AND target = 'cli.made'", database="ordermend")
-    assert rows[-1][0] == "cli" and "roles agent -> lead" in rows[-1][1], rows
+    assert rows[-1][0] == "cli" and "角色 客服 → 客服主管" in rows[-1][1], rows
     st.mendctl("agent", "disable", "cli.made")
     assert st.sql("SELECT disabled_at IS NOT NULL FROM agents WHERE login = 'cli.made'",
                   database="ordermend")[0][0] == "1"

@@ -113,11 +113,13 @@ def test_timeline_is_merged_newest_first(st):
     kinds = {e["kind"] for e in tl}
     assert {"status", "payment", "refund", "logistics", "stock", "user"} <= kinds
     texts = " ".join(e["text"] for e in tl)
-    for t in ("支付失败：BALANCE_NOT_ENOUGH 余额不足", "支付成功 ¥124.00", "申请退款 ¥25.00",
-              "收件人电话无法接通", "锁定库存 CUP-1", "状态 待付款 → 待发货"):
+    for t in ("支付失败：余额不足（PAYFAIL1）", "支付成功 ¥124.00", "申请退款 ¥25.00",
+              "收件人电话无法接通", "锁定库存 CUP-1 × 1 件", "状态 待付款 → 待发货"):
         assert t in texts, t
-    actors = {(e["actor_type"], e["actor"]) for e in tl}
-    assert ("agent", "wms") in actors and ("system", "顺丰速运") in actors
+    assert "BALANCE_NOT_ENOUGH" not in texts
+    # who acted: the code for scripts, the name for people
+    actors = {(e["actor_type"], e["actor"], e["actor_name"]) for e in tl}
+    assert ("agent", "wms", "仓储系统") in actors and ("system", "SF", "顺丰速运") in actors
     # the user's view of a product outside the order is not on the order's timeline
     assert "outside the window" not in texts
 
@@ -127,12 +129,13 @@ def test_every_tab(st):
     a = agent(st)
     expect = {
         "items": ["CUP-1", "价格异常", "48%"],
-        "payments": ["PAYFAIL1", "BALANCE_NOT_ENOUGH", "余额不足", "2026TRADE1", "RF1", "少发配件"],
+        "payments": ["PAYFAIL1", 'title="BALANCE_NOT_ENOUGH">余额不足', "2026TRADE1", "RF1",
+                     "少发配件", 'title="wechat">微信支付'],
         "shipments": ["SF1234567890", "顺丰速运", "收件人电话无法接通", "顺丰已揽收", "小时前"],
-        "inventory": ["CUP-1", "缺货", "锁定库存" if False else "reserve"],
+        "inventory": ["CUP-1", "缺货", 'title="reserve">锁定库存'],
         "coupons": ["测试满减券", "满 ¥50.00 减 ¥10.00"],
-        "activity": ["checkout", "view_product", "本单"],
-        "history": ["待付款", "待发货", "已发货", "wms"],
+        "activity": ['title="checkout">提交订单', 'title="view_product">浏览商品', "本单"],
+        "history": ["待付款", "待发货", "已发货", 'title="wms">仓储系统'],
     }
     for tab, texts in expect.items():
         r = a.get("/orders/%s?tab=%s" % (no, tab))
@@ -153,6 +156,7 @@ def test_every_tab(st):
     j = a.get_json("/orders/%s?tab=activity" % no).json()
     kinds = [e["kind"] for e in j["activity_tab"]["events"]]
     assert "checkout" in kinds and "app_open" not in kinds
+    assert "提交订单" in [e["kind_label"] for e in j["activity_tab"]["events"]]
     j = a.get_json("/orders/%s?tab=shipments" % no).json()
     parcel = j["shipments_tab"]["parcels"][0]
     assert parcel["hours_since_event"] == 0 and len(parcel["events"]) == 2
@@ -164,6 +168,7 @@ def test_header_amounts_and_actions(st):
     no = order_no(st)
     j = agent(st).get_json("/orders/" + no).json()
     assert j["pay_amount"] == "124.00" and j["paid_amount"] == "124.00"
+    assert j["pay_amount_fen"] == 12400 and j["refunded_amount_fen"] == 0
     assert j["items_summary"] == "测试 保温杯 ×1、测试 充电线 ×1"
     assert j["status"] == "shipped" and j["status_label"] == "已发货"
     acts = {a["code"]: a for a in j["actions"]}
@@ -230,7 +235,7 @@ def test_reveal_needs_permission_and_is_audited(st):
     again = l.get_json("/orders/" + no)
     assert PHONE not in again.body
     texts = [e["text"] for e in again.json()["overview"]["timeline"] if e.get("console")]
-    assert any("查看了完整个人信息" in t and "客户来电核对地址" in t for t in texts)
+    assert any("查看完整个人信息，原因：客户来电核对地址" in t for t in texts)
     # a script gets the same values as JSON
     rj = l.request("POST", "/orders/%s/reveal" % no,
                    body={"reason": "脚本核对", "csrf": l.csrf},
@@ -238,9 +243,22 @@ def test_reveal_needs_permission_and_is_audited(st):
     assert rj.status == 200 and rj.json()["receiver"]["phone"] == PHONE
 
 
+def test_empty_tables_say_none(st):
+    _, no = fx.order(st, items=[("测试 水杯", 2000, 2000, 1)])
+    a = agent(st)
+    for tab, n in (("payments", 2), ("coupons", 1), ("inventory", 1), ("history", 1),
+                   ("activity", 1)):
+        r = a.get("/orders/%s?tab=%s" % (no, tab))
+        assert r.body.count('class="empty">无</td>') == n, (tab, r.body.count("无</td>"))
+    j = a.get_json("/orders/%s?tab=payments" % no).json()["payments_tab"]
+    assert j["no_payments"] is True and j["no_refunds"] is True
+
+
 def test_unknown_and_malformed(st):
     a = agent(st)
-    assert a.get("/orders/20991231000000").status == 404
+    r = a.get("/orders/20991231000000")
+    assert r.status == 404 and "没有订单号为 20991231000000 的订单。" in r.body
+    assert 'class="searchbox"' in r.body
     assert a.get("/orders/12-34").status == 400
     r = a.post("/orders/20991231000000/reveal", {"reason": "核对信息"})
     assert r.status == 403   # agents may not reveal at all

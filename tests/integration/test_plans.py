@@ -1,6 +1,9 @@
 """test_plans.py: every query of the search and order pages, under EXPLAIN
 (ORDERMEND_EXPLAIN=1), reads orders, order_items and shipment_events
-through an index — never a full scan."""
+through an index — never a full scan; a name, a tracking number and a
+payment's numbers are found through their own index."""
+import urllib.parse
+
 import cgirun
 
 ORDER = 40
@@ -42,6 +45,65 @@ def test_search_queries_use_indexes(st):
     ]
     for q in queries:
         assert_indexed(plans(st, "search", "/search", q, tok), q)
+
+
+def uses(plan, table, key, what):
+    """Some plan line reads `table` (an alias) through index `key`."""
+    assert any(p.get("table") == table and p.get("key") == key and p.get("type") != "ALL"
+               for p in plan), "%s: %s not read through %s: %r" % (what, table, key, plan)
+
+
+def test_search_by_what_callers_say_uses_indexes(st):
+    tok = cgirun.session(st)
+    one = lambda sql: st.sql(sql, database="shop")[0]
+    name, phone = one("SELECT receiver_name, receiver_phone FROM orders WHERE id < 900000000"
+                      " ORDER BY id DESC LIMIT 1")
+    uname = one("SELECT name FROM users ORDER BY id LIMIT 1")[0]
+    sf = one("SELECT tracking_no FROM shipments WHERE tracking_no LIKE 'SF%' LIMIT 1")[0]
+    digits = one("SELECT tracking_no FROM shipments WHERE tracking_no REGEXP '^[0-9]+$'"
+                 " LIMIT 1")[0]
+    trade = one("SELECT trade_no FROM payments WHERE trade_no REGEXP '^[0-9]+$' LIMIT 1")[0]
+    bal = st.sql("SELECT trade_no FROM payments WHERE trade_no LIKE 'BAL%' LIMIT 1",
+                 database="shop")
+    # a seeded payment (other tests add their own with other numbers)
+    pno = one("SELECT payment_no FROM payments WHERE payment_no REGEXP '^P[0-9]+$'"
+              " ORDER BY id DESC LIMIT 1")[0]
+    no = one("SELECT order_no FROM orders WHERE id < 900000000 ORDER BY id DESC LIMIT 1")[0]
+    word = one("SELECT SUBSTRING(name, 1, 2) FROM products ORDER BY id LIMIT 1")[0]
+    enc = urllib.parse.quote
+    cases = [
+        # (query, [(alias, index)] that must be in the plan)
+        ("q=" + enc(phone[:3] + " " + phone[3:7] + " " + phone[7:]),
+         [("o", "ix_orders_phone"), ("u", "ix_users_phone")]),
+        ("q=" + enc("+86-" + phone), [("o", "ix_orders_phone")]),
+        ("q=%s&status=completed&status=paid" % phone,
+         [("o", "ix_orders_phone"), ("u", "ix_users_phone")]),
+        ("q=" + enc(name) + "&status=completed&status=paid&min=1",
+         [("o", "ix_orders_receiver"), ("u", "ix_users_name")]),
+        ("q=" + enc("".join(chr(ord(c) + 0xFEE0) for c in phone)), [("o", "ix_orders_phone")]),
+        ("q=" + enc(name), [("o", "ix_orders_receiver"), ("u", "ix_users_name")]),
+        ("q=" + enc(uname) + "&status=completed", [("u", "ix_users_name")]),
+        ("q=" + enc(name) + "&as=name&before=20261101000000-5", [("o", "ix_orders_receiver")]),
+        ("q=" + enc(word) + "&as=product", []),
+        ("q=" + sf, [("t", "ix_shipments_tracking")]),
+        ("q=" + digits, [("t", "ix_shipments_tracking")]),
+        ("q=" + no[:14], [("t", "ix_shipments_tracking")]),
+        ("q=" + no, [("o", "ux_orders_no"), ("t", "ix_shipments_tracking")]),
+        ("q=" + trade, [("pay", "ix_payments_trade")]),
+        ("q=" + pno, [("pay", "ix_payments_no")]),
+        ("q=" + enc(word), []),
+        ("before=20261101000000-5", []),
+        ("status=paid&status=shipped&before=20261101000000-5", []),
+        ("q=%s&before=%s" % (no[:8], no), []),
+        ("q=%s&min=10&before=20261101000000-5" % enc(word), []),
+    ]
+    if bal:
+        cases.append(("q=" + bal[0][0], [("pay", "ix_payments_trade")]))
+    for q, keys in cases:
+        plan = plans(st, "search", "/search", q, tok)
+        assert_indexed(plan, q)
+        for table, key in keys:
+            uses(plan, table, key, q)
 
 
 def test_order_page_queries_use_indexes(st):

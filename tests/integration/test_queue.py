@@ -252,6 +252,27 @@ def test_claim_takes_only_a_case_nobody_holds(st):
     assert one(st, "SELECT assignee_id FROM cases WHERE id = %s" % cid) == uid
 
 
+def test_claim_from_a_queue_row_returns_to_the_queue(st):
+    # a row's claim button (no script) posts the queue's form: the agent
+    # comes back to the same queue, with a notice; a script gets JSON
+    # naming who holds the case now
+    c = agent(st)
+    cid = live_case(st)
+    r = c.post("/cases/%s/claim" % cid, {"back": "/queue?kind=not_shipped&sort=amount",
+                                         "id": "1", "sort": "due"})
+    assert r.status == 303, r
+    assert r.header("location") == ("/queue?kind=not_shipped&sort=amount&done=claim&n=1"
+                                     "&skipped=0&taken=0"), r.header("location")
+    assert "已认领 1 个异常" in c.get(r.header("location")).body
+    # a link elsewhere is not followed: the queue itself
+    cid = live_case(st)
+    r = c.post("/cases/%s/claim" % cid, {"back": "https://example.com/queue"})
+    assert r.status == 303 and r.header("location") == "/queue?done=claim&n=1&skipped=0&taken=0"
+    cid = live_case(st)
+    r = c.post("/cases/%s/claim" % cid, headers={"Accept": "application/json"})
+    assert r.status == 200 and r.json()["by"] == "李客服", r.json()
+
+
 def test_a_service_account_cannot_claim(st):
     cid = live_case(st)
     admin = Client(st.url).login("admin", "demo-admin")

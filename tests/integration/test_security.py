@@ -95,6 +95,17 @@ def test_idle_connections_are_dropped(st):
             s.close()
 
 
+def test_idle_workers_stay(st):
+    # a worker waiting for its next request longer than request_timeout
+    # (3 s here) keeps waiting: it is not ended and replaced
+    before = st.worker_pids("account")
+    assert len(before) == st.workers
+    time.sleep(3 + 1.5)
+    assert st.worker_pids("account") == before
+    answered_within(st, "/account", 1.0)
+    assert st.worker_pids("account") == before
+
+
 def test_replica_text_is_made_valid_utf8(st):
     a = Client(st.url).login("lead", "demo-lead")
     oid, no = fx.order(st, status="shipped", created="NOW - 2 DAY")
