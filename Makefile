@@ -19,7 +19,7 @@ CC       ?= cc
 CXX      ?= c++
 PREFIX   ?= /usr/local
 DATADIR  ?= $(PREFIX)/share/ordermend
-PKGS     = libmariadb json-c libsodium inih fcgi libctemplate_nothreads
+PKGS     = libmariadb json-c libsodium inih fcgi libctemplate_nothreads libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -46,6 +46,7 @@ CORE_OBJS = \
 	$(BUILD)/lib/core/arena.o \
 	$(BUILD)/lib/core/buf.o \
 	$(BUILD)/lib/core/cfg.o \
+	$(BUILD)/lib/core/daemon.o \
 	$(BUILD)/lib/core/db.o \
 	$(BUILD)/lib/core/log.o \
 	$(BUILD)/lib/core/model.o \
@@ -64,6 +65,7 @@ DOMAIN_OBJS = \
 	$(BUILD)/lib/domain/audit.o \
 	$(BUILD)/lib/domain/casebatch.o \
 	$(BUILD)/lib/domain/cases.o \
+	$(BUILD)/lib/domain/outbox.o \
 	$(BUILD)/lib/domain/prodindex.o \
 	$(BUILD)/lib/domain/rules.o \
 	$(BUILD)/lib/domain/sessions.o \
@@ -85,10 +87,12 @@ PROGRAM_NAMES = $(sort $(patsubst cgi-bin/%/routes.c,%,$(wildcard cgi-bin/*/rout
 PROGRAMS = $(PROGRAM_NAMES:%=$(BUILD)/%.fcgi)
 
 DAEMONS = \
-	$(BUILD)/mend-scan
+	$(BUILD)/mend-scan \
+	$(BUILD)/mend-dispatch
 
 TOOLS = \
-	$(BUILD)/seed
+	$(BUILD)/seed \
+	$(BUILD)/upstream-sim
 
 PROBES = \
 	$(BUILD)/probe_order.fcgi \
@@ -113,11 +117,21 @@ $(foreach p,$(PROGRAM_NAMES),$(eval $(call program,$(p))))
 $(BUILD)/mend-scan: $(BUILD)/bin/mend-scan.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/mend-dispatch: $(BUILD)/bin/mend-dispatch.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/mendctl: $(BUILD)/bin/mendctl.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/seed: $(BUILD)/tools/seed.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+# The stand-in for the upstream services (README: The upstream contract):
+# its own folder, and libmicrohttpd.
+SIM_OBJS = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tools/upstream-sim/*.c))
+$(SIM_OBJS): CFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+$(BUILD)/upstream-sim: $(SIM_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libmicrohttpd)
 
 $(BUILD)/tests/unit_lib: $(BUILD)/tests/unit/test_lib.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)

@@ -40,6 +40,7 @@
 #include <json-c/json.h>
 
 #include "core/cfg.h"
+#include "core/daemon.h"
 #include "core/db.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -138,7 +139,6 @@ static struct db_stmt q_run = DB_STMT(DB_CONSOLE,
 	"INSERT INTO scan_runs (started_at, ms, full, examined, opened, updated, resolved,"
 	" reopened, host) VALUES (NOW(3) - INTERVAL ? MICROSECOND, ?, ?, ?, ?, ?, ?, ?, ?)");
 
-static volatile sig_atomic_t stopping;
 /* Who the scanner's changes are by (case events: "system"). */
 static struct actor scanner;
 
@@ -796,7 +796,7 @@ pass(struct pass *p, int force)
 
 	if (!p->all && (rc = changed(p, since, &batches, &nb)) != DB_OK)
 		goto out;
-	for (ki = 0; ki < ANOMALY_KINDS && !stopping; ki++) {
+	for (ki = 0; ki < ANOMALY_KINDS && !daemon_stopping; ki++) {
 		const struct anomaly_kind *k = &anomaly_kinds[ki];
 
 		if (p->all || (p->full && k->timed)) {
@@ -809,7 +809,7 @@ pass(struct pass *p, int force)
 			    json_object_array_get_idx(batches, b)))) != DB_OK)
 				goto out;
 	}
-	if (stopping)
+	if (daemon_stopping)
 		goto out;	/* cut short: the next scanner starts from the same mark */
 	if ((rc = housekeeping(p)) != DB_OK)
 		goto out;
@@ -868,25 +868,11 @@ lease(struct arena *a, long long wait)
 	return mine;
 }
 
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
-static void
-complaint(const char *file, int line, const char *msg)
-{
-	fprintf(stderr, "%s:%d: %s\n", file, line, msg);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct pass p;
 	int once = 0, full = 0, i, rc, held;
-	struct sigaction sa;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--once") == 0)
@@ -896,17 +882,7 @@ main(int argc, char **argv)
 		else
 			die("usage: mend-scan [--once [--full]]");
 	}
-	if (cfg_load(NULL, complaint) != 0)
-		die("the configuration has errors (mendctl check-config)");
-	log_init("mend-scan", (enum log_level)cfg.log_level);
-	if (cfg.log_file[0] && log_to_file(cfg.log_file) < 0)
-		die("cannot open log file %s", cfg.log_file);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	db_init();
+	daemon_start("mend-scan");
 	scanner = actor_make(ACTOR_SCANNER, "mend-scan");
 	memset(&p, 0, sizeof(p));
 	arena_init(&p.a, 1 << 20);
@@ -925,7 +901,7 @@ main(int argc, char **argv)
 		return rc == DB_OK ? 0 : 1;
 	}
 	log_ev(LOG_INFO, NULL, "start", "pid=%ld", (long)getpid());
-	while (!stopping) {
+	while (!daemon_stopping) {
 		int64_t t0 = now_ms();
 
 		held = lease(&p.a, 5);
@@ -933,7 +909,7 @@ main(int argc, char **argv)
 			pass(&p, 0);
 		else if (held == 0)
 			continue;	/* another scanner works: wait for its lock */
-		while (!stopping && now_ms() - t0 < cfg.scan_interval * 1000)
+		while (!daemon_stopping && now_ms() - t0 < cfg.scan_interval * 1000)
 			usleep(200000);
 	}
 	log_ev(LOG_INFO, NULL, "stop", "pid=%ld", (long)getpid());

@@ -220,6 +220,21 @@ CREATE TABLE coupon_usages (
   KEY ix_usages_coupon (coupon_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
+-- Coupons the coupon service granted to make up for a troubled order (the
+-- console's compensate action, README: The upstream contract): one row a
+-- grant, naming the coupon, the user and the order it was for.
+CREATE TABLE coupon_grants (
+  id              BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+  coupon_id       BIGINT UNSIGNED NOT NULL,
+  user_id         BIGINT UNSIGNED NOT NULL,
+  order_id        BIGINT UNSIGNED NOT NULL,
+  amount          BIGINT       NOT NULL,                    -- fen, the coupon's value
+  reason          VARCHAR(255) NOT NULL DEFAULT '',
+  granted_at      DATETIME     NOT NULL,
+  KEY ix_grants_order (order_id),                           -- order page, and the dispatcher seeing a grant take effect
+  KEY ix_grants_user (user_id, granted_at)                  -- customer panel: what the user was given
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
 CREATE TABLE user_events (
   id              BIGINT UNSIGNED NOT NULL PRIMARY KEY,
   user_id         BIGINT UNSIGNED NOT NULL,

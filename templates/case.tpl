@@ -1,4 +1,5 @@
-{{%AUTOESCAPE context="HTML"}}{{#case}}<section class="card case-head">
+{{%AUTOESCAPE context="HTML"}}{{#has_notice}}<p class="alert info" role="status">{{notice}}</p>
+{{/has_notice}}{{#case}}<section class="card case-head">
   <div class="order-title">
     <h1>异常单 {{id}} · {{kind_label}}</h1>
     <span class="badge badge-{{severity_tone}}">{{severity_label}}</span>
@@ -37,12 +38,14 @@
 <div class="overview">
 <section class="card">
   <h2>处理步骤</h2>
+{{#suggested}}  <p class="suggest">{{#ready}}<a class="button-link primary" href="{{url}}">{{label}}</a> <span class="muted small">建议的第一步，表单已按订单填好</span>{{/ready}}{{#invalid}}<span class="muted">建议的{{label}}现在不能做：{{why_not}}。</span>{{/invalid}}{{#valid}}{{#denied}}<span class="muted">建议：{{label}}（你的角色不能做，请转主管）</span>{{/denied}}{{/valid}}</p>
+{{/suggested}}
   <ol class="playbook">
 {{#playbook}}    <li>{{value}}</li>
 {{/playbook}}  </ol>
   <h3>订单当前可执行的操作</h3>
   <div class="actions">
-{{#actions}}{{#valid}}    <span class="chip{{#allowed}} ok{{/allowed}}">{{label}}</span>
+{{#actions}}{{#valid}}    {{#has_url}}<a class="chip ok" href="{{url}}">{{label}}</a>{{/has_url}}{{#no_url}}<span class="chip" title="{{no_url_why}}">{{label}}</span>{{/no_url}}
 {{/valid}}{{/actions}}
   </div>
 {{#can_close}}

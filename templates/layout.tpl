@@ -14,6 +14,7 @@
   <nav class="mainnav" aria-label="主导航">
     <a href="{{u_queue}}"{{#nav}}{{#queue}} aria-current="page"{{/queue}}{{/nav}}>异常队列</a>
     <a href="{{u_search}}"{{#nav}}{{#search}} aria-current="page"{{/search}}{{/nav}}>订单搜索</a>
+    <a href="{{u_actions}}"{{#nav}}{{#actions}} aria-current="page"{{/actions}}{{/nav}}>操作</a>
 {{#can_admin}}    <a href="{{u_admin}}"{{#nav}}{{#admin}} aria-current="page"{{/admin}}{{/nav}}>管理</a>
 {{/can_admin}}  </nav>
   <form class="quicksearch" action="{{u_search}}" method="get" role="search">

@@ -1,4 +1,5 @@
-{{%AUTOESCAPE context="HTML"}}<section class="card order-head">
+{{%AUTOESCAPE context="HTML"}}{{#has_notice}}<p class="alert info" role="status">{{notice}}</p>
+{{/has_notice}}<section class="card order-head">
   <div class="order-title">
     <h1>订单 <span class="mono" id="order-no">{{order_no}}</span></h1>
     <button type="button" class="copy" data-copy="#order-no" title="复制订单号">复制</button>
@@ -65,7 +66,7 @@
   <div class="actions" aria-label="当前可执行的操作">
     <span class="muted">可执行操作</span>
 {{#actions}}
-{{#valid}}    <span class="chip{{#allowed}} ok{{/allowed}}">{{label}}</span>
+{{#valid}}    {{#has_url}}<a class="chip ok" href="{{url}}">{{label}}</a>{{/has_url}}{{#no_url}}<span class="chip" title="{{no_url_why}}">{{label}}</span>{{/no_url}}
 {{/valid}}
 {{/actions}}
     <span class="muted small">不可执行：{{#actions}}{{#invalid}}<span title="{{why_not}}" class="chip off">{{label}}</span>{{/invalid}}{{/actions}}</span>

@@ -101,6 +101,29 @@ scan_pass(struct req *r, struct buf *b, long long *incidents)
 	return db_done(&res);
 }
 
+/* The outbox by service and state, of the actions not yet finished (the
+ * effective, refused and withdrawn ones only grow). */
+static struct db_stmt q_outbox = DB_STMT(DB_CONSOLE,
+	"SELECT service, state, COUNT(*) FROM outbox FORCE INDEX (ix_outbox_due)"
+	" WHERE state IN ('approval', 'queued', 'sending', 'sent', 'failed', 'dead')"
+	" GROUP BY service, state");
+
+/* outbox: the actions by service and state. */
+static int
+outbox(struct req *r, struct buf *b)
+{
+	struct db_res res;
+	int rc;
+
+	if ((rc = db_exec(&r->arena, &q_outbox, &res, 0, NULL)) != DB_OK)
+		return rc;
+	gauge(b, "ordermend_actions", "Unfinished actions in the outbox by service and state.");
+	while ((rc = db_next(&res)) > 0)
+		buf_printf(b, "ordermend_actions{service=\"%s\",state=\"%s\"} %lld\n",
+		    db_str(&res, 0), db_str(&res, 1), db_int(&res, 2));
+	return rc < 0 ? rc : db_done(&res);
+}
+
 /* live_cases: the live cases counted per kind and state into t. */
 static int
 live_cases(struct req *r, struct tally *t)
@@ -136,7 +159,7 @@ page_metrics(struct req *r)
 
 	memset(&t, 0, sizeof(t));
 	if ((rc = scan_pass(r, &b, &incidents)) != DB_OK ||
-	    (rc = live_cases(r, &t)) != DB_OK) {
+	    (rc = live_cases(r, &t)) != DB_OK || (rc = outbox(r, &b)) != DB_OK) {
 		buf_free(&b);
 		page_db_error(r, rc);
 		return;

@@ -40,13 +40,13 @@ static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 	" o.delivered_at, o.completed_at, o.cancelled_at, o.user_id,"
 	" (SELECT COALESCE(SUM(amount), 0) FROM order_items WHERE order_id = o.id),"
 	" (SELECT GROUP_CONCAT(product_name, ' ×', qty ORDER BY id SEPARATOR '、')"
-	"  FROM order_items WHERE order_id = o.id)"
+	"  FROM order_items WHERE order_id = o.id), " ORDER_STATE_COLS
 	" FROM orders o WHERE o.order_no = ?");
 enum { O_ID, O_NO, O_STATUS, O_CHANNEL, O_GOODS, O_DISCOUNT, O_COUPON,
 	O_SHIPPING, O_PAY, O_PAID, O_REFUNDED, O_RNAME, O_RPHONE, O_PROVINCE,
 	O_CITY, O_DISTRICT, O_DETAIL, O_WAREHOUSE, O_REMARK, O_CANCEL_REASON,
 	O_CREATED, O_PAID_AT, O_SHIPPED_AT, O_DELIVERED_AT, O_COMPLETED_AT,
-	O_CANCELLED_AT, O_USER, O_ITEMS_SUM, O_ITEMS };
+	O_CANCELLED_AT, O_USER, O_ITEMS_SUM, O_ITEMS, O_STATE };
 
 /* The customer panel in one round trip: the customer with their counts
  * (kind 'u'), then their ten latest other orders (kind 'o'). */
@@ -103,10 +103,7 @@ header(struct req *r, json_object *m, struct order *o, const struct db_res *res,
 	o->no = arena_strdup(&r->arena, db_str(res, O_NO));
 	o->created_at = arena_strdup(&r->arena, db_str(res, O_CREATED));
 	o->warehouse = arena_strdup(&r->arena, db_str(res, O_WAREHOUSE));
-	o->state.status = arena_strdup(&r->arena, db_str(res, O_STATUS));
-	o->state.pay_amount = db_int(res, O_PAY);
-	o->state.paid_amount = db_int(res, O_PAID);
-	o->state.refunded_amount = db_int(res, O_REFUNDED);
+	order_state_read(&r->arena, res, O_STATE, &o->state);
 
 	m_str(m, "order_no", o->no);
 	m_label(m, "status", label_of(order_statuses, o->state.status));
@@ -142,7 +139,7 @@ header(struct req *r, json_object *m, struct order *o, const struct db_res *res,
 		m_str(rc, "phone", mask_phone(&r->arena, phone));
 		m_str(rc, "detail", "***");
 	}
-	m_add(m, "actions", actions_model(r, &o->state));
+	m_add(m, "actions", actions_model(r, o->no, 0, &o->state));
 }
 
 static void
@@ -290,6 +287,7 @@ show(struct req *r, int revealed, const char *reason)
 	    "search");
 	header(r, m, &o, &res, revealed);
 	db_done(&res);
+	action_notice(r, m);
 	if (revealed && reason) {
 		/* the audit row names the order: written once we know it exists */
 		if ((rc = audit(&r->arena, auth_actor(r), "pii_reveal", o.no, NULL,

@@ -37,8 +37,31 @@ int tab_coupons(struct req *r, json_object *m, const struct order *o);
 int tab_activity(struct req *r, json_object *m, const struct order *o);
 int tab_history(struct req *r, json_object *m, const struct order *o);
 
+/* An action being asked for (act.c, act_forms.c). */
+struct act {
+	const struct action_kind *kind;
+	struct order o;			/* id, no, user_id, warehouse, state */
+	long long case_id;		/* the case it fixes, or 0 */
+	const char *key;		/* the form's idempotency key */
+	const char *why_not;		/* NULL: valid now */
+	const char *receiver, *phone, *province, *city, *district, *detail;
+	const char *customer;		/* the account's name */
+};
+
+/* act_forms.c: each kind's fields */
+struct outbox_new;
+/* form_fill: the kind's fields into the model: choices, and values (the
+ * submitted ones, else the order's); DB_OK or an error. */
+int form_fill(struct req *r, json_object *m, const struct act *x);
+/* form_read: the kind's fields, checked (messages into page_errs), and the
+ * request they make into n (service, path, body, amount, summary); DB_OK
+ * or an error. */
+int form_read(struct req *r, json_object *m, const struct act *x, struct outbox_new *n);
+
 /* The handlers (routes.c). */
 void page_order(struct req *r);
 void page_reveal(struct req *r);
+void page_act_form(struct req *r);
+void page_act(struct req *r);
 
 #endif

@@ -3,7 +3,10 @@
  * mount: /orders/
  *
  * Its pages, one a file: order.c: the header, the overview and the
- * timeline; tabs.c: the other tabs.
+ * timeline; tabs.c: the other tabs; act.c: an action's form and its
+ * submission (act_forms.c: each kind's fields).  The action forms live
+ * here, under the order's own URL, because nginx gives each URL prefix
+ * to one program.
  * Each page's URL, permission and parameters are in its file's header.
  */
 #include "ui/app.h"
@@ -13,6 +16,8 @@
 static const struct route routes[] = {
 	{ "GET", "/orders/*", PERM_VIEW_ORDERS, page_order },
 	{ "POST", "/orders/*/reveal", PERM_VIEW_ORDERS | PERM_VIEW_PII, page_reveal },
+	{ "GET", "/orders/*/act/*", PERM_VIEW_ORDERS, page_act_form },
+	{ "POST", "/orders/*/act/*", PERM_VIEW_ORDERS, page_act },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -66,7 +66,7 @@ static struct db_stmt q_restock = DB_STMT(DB_REPLICA,
 	" WHERE sku = ? AND warehouse = ? AND restock_at > NOW()");
 /* The order, as the case page shows it. */
 static struct db_stmt q_order = DB_STMT(DB_REPLICA,
-	"SELECT o.status, o.pay_amount, o.paid_amount, o.refunded_amount, o.created_at,"
+	"SELECT " ORDER_STATE_COLS ", o.created_at,"
 	" o.paid_at, o.shipped_at, o.receiver_name, o.receiver_phone, o.province,"
 	" o.city, o.district, o.warehouse, u.name,"
 	" (SELECT GROUP_CONCAT(product_name, ' ×', qty ORDER BY id SEPARATOR '、')"
@@ -78,7 +78,8 @@ static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 /* order_panel: the order as the case needs it, and the actions valid for
  * it now; 1 when the replica has no such order (yet). */
 static int
-order_panel(struct req *r, json_object *m, long long order_id, const char *no)
+order_panel(struct req *r, json_object *m, long long order_id, const char *no,
+    long long case_id, const struct anomaly_kind *k)
 {
 	struct arena *a = &r->arena;
 	json_object *o = m_add(m, "order", m_obj());
@@ -95,31 +96,30 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no)
 		m_add(m, "actions", m_arr());
 		return rc;
 	}
-	st.status = arena_strdup(a, db_str(&res, 0));
-	st.pay_amount = db_int(&res, 1);
-	st.paid_amount = db_int(&res, 2);
-	st.refunded_amount = db_int(&res, 3);
+	order_state_read(a, &res, 0, &st);
 	m_label(o, "status", label_of(order_statuses, st.status));
 	m_money(o, "pay_amount", st.pay_amount);
 	m_money(o, "paid_amount", st.paid_amount);
 	m_money(o, "refunded_amount", st.refunded_amount);
-	m_str(o, "created_at", db_str(&res, 4));
-	m_str(o, "paid_at", db_str(&res, 5));
-	m_str(o, "shipped_at", db_str(&res, 6));
-	m_str(o, "receiver", db_str(&res, 7));
-	m_str(o, "phone", mask_phone(a, db_str(&res, 8)));
-	m_str(o, "region", arena_printf(a, "%s %s %s", db_str(&res, 9), db_str(&res, 10),
-	    db_str(&res, 11)));
-	m_str(o, "warehouse", db_str(&res, 12));
-	m_str(o, "customer", db_str(&res, 13));
-	m_str(o, "items", db_str(&res, 14));
-	if ((p = db_str(&res, 15)) != NULL && (sp = strchr(p, ' ')) != NULL)
+	m_str(o, "created_at", db_str(&res, 8));
+	m_str(o, "paid_at", db_str(&res, 9));
+	m_str(o, "shipped_at", db_str(&res, 10));
+	m_str(o, "receiver", db_str(&res, 11));
+	m_str(o, "phone", mask_phone(a, db_str(&res, 12)));
+	m_str(o, "region", arena_printf(a, "%s %s %s", db_str(&res, 13), db_str(&res, 14),
+	    db_str(&res, 15)));
+	m_str(o, "warehouse", db_str(&res, 16));
+	m_str(o, "customer", db_str(&res, 17));
+	m_str(o, "items", db_str(&res, 18));
+	if ((p = db_str(&res, 19)) != NULL && (sp = strchr(p, ' ')) != NULL)
 		/* "SF SF1234": the carrier by its name */
 		p = arena_printf(a, "%s %s", label_of(carriers,
 		    arena_strndup(a, p, (size_t)(sp - p)))->label, sp + 1);
 	m_opt(o, "parcel", "has_parcel", p);
 	db_done(&res);
-	m_add(m, "actions", actions_model(r, &st));
+	m_add(m, "actions", actions_model(r, no, case_id, &st));
+	if ((o = suggested_model(r, k, no, case_id, &st)) != NULL)
+		m_add(m, "suggested", o);
 	return DB_OK;
 }
 
@@ -274,6 +274,7 @@ show_case(struct req *r, long long id, const char *reason)
 	live = case_live(state);
 	order_id = db_int(&res, C_ORDER_ID);
 	m = page_model(r, arena_printf(a, "异常单 %lld · %s", id, k ? k->label : ""), "queue");
+	action_notice(r, m);
 	c = m_add(m, "case", m_obj());
 	m_int(c, "id", id);
 	m_str(c, "kind", db_str(&res, C_KIND));
@@ -344,7 +345,7 @@ show_case(struct req *r, long long id, const char *reason)
 			nl = p + strlen(p);
 		m_push(arr, json_object_new_string_len(p, (int)(nl - p)));
 	}
-	if (((rc = order_panel(r, m, order_id, no)) != DB_OK && rc != DB_NOROW) ||
+	if (((rc = order_panel(r, m, order_id, no, id, k)) != DB_OK && rc != DB_NOROW) ||
 	    (can_wait && (rc = wait_form(r, m, sku, wh)) != DB_OK) ||
 	    (rc = history(r, m, id, order_id)) != DB_OK ||
 	    (rc = agent_choices(r, m, 0)) != DB_OK) {

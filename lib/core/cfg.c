@@ -53,6 +53,14 @@ static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL
 	{ sec, "write_timeout", K_DUR, O(f.write_timeout), "10s", 1, 600, NULL }, \
 	{ sec, "query_timeout", K_DUR, O(f.query_timeout), "5s", 0, 600, NULL }
 
+const char *const upstream_names[UP_COUNT] = {
+	"order", "payment", "coupon", "inventory", "sms",
+};
+
+#define UPKEYS(name, i) \
+	{ "upstream", name "_url", K_STR, O(upstream[i].url), "", 0, 255, NULL }, \
+	{ "upstream", name "_token", K_SECRET, O(upstream[i].token), "", 0, 255, NULL }
+
 static const struct key keys[] = {
 	{ "server", "url_style", K_ENUM, O(url_style), "pretty", 0, 0, url_styles },
 	{ "server", "cgi_base", K_STR, O(cgi_base), "/cgi-bin", 0, 200, NULL },
@@ -90,6 +98,21 @@ static const struct key keys[] = {
 	{ "scanner", "reopen_window", K_DUR, O(reopen_window), "24h", 60, 2592000, NULL },
 	{ "queue", "counts_ttl", K_DUR, O(queue_counts_ttl), "10s", 0, 3600, NULL },
 	{ "order", "activity_window", K_DUR, O(activity_window), "24h", 600, 604800, NULL },
+	UPKEYS("order", UP_ORDER),
+	UPKEYS("payment", UP_PAYMENT),
+	UPKEYS("coupon", UP_COUPON),
+	UPKEYS("inventory", UP_INVENTORY),
+	UPKEYS("sms", UP_SMS),
+	{ "upstream", "timeout", K_DUR, O(upstream_timeout), "10s", 1, 300, NULL },
+	{ "upstream", "connect_timeout", K_DUR, O(upstream_connect_timeout), "3s", 1, 60, NULL },
+	{ "dispatch", "interval", K_DUR, O(dispatch_interval), "1s", 1, 3600, NULL },
+	{ "dispatch", "batch", K_INT, O(dispatch_batch), "20", 1, 500, NULL },
+	{ "dispatch", "lease", K_DUR, O(dispatch_lease), "60s", 5, 3600, NULL },
+	{ "dispatch", "attempts", K_INT, O(dispatch_attempts), "8", 1, 100, NULL },
+	{ "dispatch", "backoff", K_DUR, O(dispatch_backoff), "2s", 0, 3600, NULL },
+	{ "dispatch", "backoff_max", K_DUR, O(dispatch_backoff_max), "10m", 0, 86400, NULL },
+	{ "dispatch", "breaker_failures", K_INT, O(breaker_failures), "5", 1, 1000, NULL },
+	{ "dispatch", "breaker_open", K_DUR, O(breaker_open), "30s", 1, 3600, NULL },
 };
 
 struct loader {

@@ -27,6 +27,15 @@ struct cfg_db {
 	long long query_timeout;
 };
 
+/* The upstream services an action reaches (README: The upstream contract). */
+enum upstream { UP_ORDER, UP_PAYMENT, UP_COUPON, UP_INVENTORY, UP_SMS, UP_COUNT };
+extern const char *const upstream_names[UP_COUNT];	/* "order" ... */
+
+struct cfg_upstream {
+	char *url;		/* base URL, e.g. https://orders.internal/v1; "": not configured */
+	char *token;		/* sent as Authorization: Bearer */
+};
+
 enum cfg_url_style { URL_PRETTY, URL_CGI };
 enum cfg_secure { SECURE_AUTO, SECURE_ALWAYS, SECURE_NEVER };
 
@@ -77,6 +86,19 @@ struct cfg {
 	/* [health] */
 	char *health_details_from;
 	char *health_token;
+	/* [upstream] */
+	struct cfg_upstream upstream[UP_COUNT];
+	long long upstream_timeout;
+	long long upstream_connect_timeout;
+	/* [dispatch] */
+	long long dispatch_interval;
+	long long dispatch_batch;
+	long long dispatch_lease;
+	long long dispatch_attempts;
+	long long dispatch_backoff;
+	long long dispatch_backoff_max;
+	long long breaker_failures;
+	long long breaker_open;
 };
 
 extern struct cfg cfg;

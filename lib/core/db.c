@@ -762,3 +762,19 @@ db_mysql(enum db_which which)
 {
 	return connect_db(which) == DB_OK ? conns[which].m : NULL;
 }
+
+struct db_arg
+db_clip(const char *s, size_t max)
+{
+	size_t i = 0, chars = 0;
+
+	if (s == NULL)
+		return DB_NULL;
+	while (s[i] && chars < max) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	return DB_BIN(s, i);
+}

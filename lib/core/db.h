@@ -70,6 +70,10 @@ struct db_arg {
 #define DB_NULL ((struct db_arg){ .type = 'n' })
 /* a string that may be NULL */
 #define DB_STRN(v) ((v) ? DB_STR(v) : DB_NULL)
+/* db_clip: s (valid UTF-8) as an argument cut to at most max characters,
+ * so a long text is shortened rather than refused by its column; NULL as
+ * SQL NULL. */
+struct db_arg db_clip(const char *s, size_t max);
 
 struct db_res {
 	struct db_stmt *q;

@@ -160,3 +160,13 @@ m_get(json_object *o, const char *key)
 		return json_object_get_string(v);
 	return NULL;
 }
+
+const char *
+m_json(struct arena *a, json_object *o)
+{
+	const char *s = arena_strdup(a, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return s;
+}

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "core/arena.h"
 
 json_object *m_obj(void);
 json_object *m_arr(void);
@@ -32,5 +33,8 @@ void m_opt(json_object *o, const char *key, const char *has, const char *v);
 json_object *m_push(json_object *arr, json_object *v);
 /* m_get: a string member of o, or NULL. */
 const char *m_get(json_object *o, const char *key);
+/* m_json: o (taken over and freed) as compact JSON text in the arena: a
+ * request body built with the helpers above. */
+const char *m_json(struct arena *a, json_object *o);
 
 #endif

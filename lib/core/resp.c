@@ -41,6 +41,8 @@ resp_init(void)
 	tmpl_global("static", cfg.static_url);
 	tmpl_global("u_search", url_for(&a, "/search"));
 	tmpl_global("u_queue", url_for(&a, "/queue"));
+	tmpl_global("u_actions", url_for(&a, "/actions"));
+	tmpl_global("u_approvals", url_for(&a, "/approvals"));
 	tmpl_global("u_login", url_for(&a, "/login"));
 	tmpl_global("u_logout", url_for(&a, "/logout"));
 	tmpl_global("u_admin", url_for(&a, "/admin"));

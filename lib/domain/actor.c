@@ -1,4 +1,6 @@
 /* actor.c: who acts, and what a refusal means (see actor.h) */
+#include <string.h>
+
 #include "core/util.h"
 #include "domain/actor.h"
 
@@ -31,6 +33,12 @@ static const char *const whys[DOM_RC_N] = {
 	[RULE_MISSING] = "没有这种异常。",
 	[SIGNIN_FAILED] = "账号或密码不正确。",
 	[SIGNIN_WAIT] = "尝试次数过多，请稍后再试。",
+	[OUTBOX_REPEAT] = "这个操作已经提交过了。",
+	[KEY_REUSED] = "这个幂等键已用于另一个操作，请重新打开表单再提交。",
+	[OUTBOX_MISSING] = "没有这个操作。",
+	[OUTBOX_CHANGED] = "操作的状态已经变了，请刷新后再看。",
+	[SELF_APPROVAL] = "不能审批自己提交的操作，请另一位同事审批。",
+	[ACTION_INVALID] = "订单当前的状态不允许这个操作。",
 };
 
 struct actor
@@ -46,6 +54,19 @@ const char *
 actor_code(const struct actor *who)
 {
 	return codes[who->type];
+}
+
+struct actor
+actor_stored(const char *code, const char *name, long long agent_id)
+{
+	struct actor a = actor_make(ACTOR_CLI, name);
+	size_t i;
+
+	for (i = 0; i < NELEM(codes); i++)
+		if (codes[i] && strcmp(codes[i], code) == 0)
+			a.type = (enum actor_type)i;
+	a.agent_id = a.type == ACTOR_AGENT ? agent_id : 0;
+	return a;
 }
 
 const char *

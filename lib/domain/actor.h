@@ -44,6 +44,9 @@ struct actor actor_make(enum actor_type type, const char *name);
 /* actor_code: the type as stored in case_events and audit_log
  * ("visitor" "agent" "rule" "system" "robot" "cli"). */
 const char *actor_code(const struct actor *who);
+/* actor_stored: the actor a row recorded (its actor_code, name and agent),
+ * to act again in its name (an action's requester when it takes effect). */
+struct actor actor_stored(const char *code, const char *name, long long agent_id);
 
 enum dom_rc {
 	DOM_OK = 0,
@@ -65,6 +68,12 @@ enum dom_rc {
 	RULE_MISSING,		/* no such anomaly kind */
 	SIGNIN_FAILED,		/* wrong login or password (never which) */
 	SIGNIN_WAIT,		/* too many failures: wait before trying again */
+	OUTBOX_REPEAT,		/* the key already stands for this same action */
+	KEY_REUSED,		/* the key stands for another action */
+	OUTBOX_MISSING,		/* no such action */
+	OUTBOX_CHANGED,		/* the action's state does not allow it (it moved on) */
+	SELF_APPROVAL,		/* one's own action needs another person */
+	ACTION_INVALID,		/* the order's state does not allow the action now */
 	DOM_RC_N
 };
 

@@ -25,6 +25,7 @@ const struct label perm_labels[PERM_COUNT + 1] = {
 	{ "manage_rules", "管理规则", "gray" },
 	{ "view_reports", "查看报表", "gray" },
 	{ "admin", "系统管理", "gray" },
+	{ "act_restock", "申请补货", "gray" },
 	{ NULL, NULL, NULL },
 };
 

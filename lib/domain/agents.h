@@ -37,8 +37,9 @@ enum perm {
 	PERM_MANAGE_RULES	= 1L << 11,
 	PERM_VIEW_REPORTS	= 1L << 12,
 	PERM_ADMIN		= 1L << 13,
+	PERM_ACT_RESTOCK	= 1L << 14,
 };
-#define PERM_COUNT 14
+#define PERM_COUNT 15
 
 /* perm_labels[i]: the permission of bit i, its code as the console schema's
  * permissions table names it and its title as agents read it. */

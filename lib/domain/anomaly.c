@@ -144,48 +144,57 @@ const struct anomaly_kind anomaly_kinds[] = {
 	  "查看用户行为，确认是否卡在支付页或支付失败\n"
 	  "发短信提醒付款，或外呼确认是否还要这笔订单\n"
 	  "确认不要了：取消订单，释放库存",
+	  "sms", "template=pay_reminder",
 	  &unpaid_all, &unpaid_some, "payment_failed" },
 	{ "payment_failed", "支付失败", 2, 0, "payment",
 	  "查看最近一次支付的失败原因\n"
 	  "余额不足、卡过期：短信提醒更换支付方式后重新付款\n"
 	  "风控拒绝、银行超时：转支付团队核查\n"
 	  "长时间未能付款：与用户确认后取消订单",
+	  "sms", "template=pay_failed",
 	  &pay_failed_all, &pay_failed_some, NULL },
 	{ "duplicate_payment", "重复支付", 3, 0, NULL,
 	  "核对每笔成功支付的交易号和金额\n"
 	  "对多收的款项发起退款（只退重复的部分）\n"
 	  "短信告知用户退款金额和到账时间",
+	  "refund", "",
 	  &dup_pay_all, &dup_pay_some, NULL },
 	{ "not_shipped", "超时未发货", 2, 1, "warehouse",
 	  "查看订单商品在发货仓的库存\n"
 	  "联系仓库确认发货时间\n"
 	  "外呼或短信告知用户预计发货时间；等待过久可补偿或取消",
+	  "sms", "template=ship_delay",
 	  &unshipped_all, &unshipped_some, NULL },
 	{ "logistics_stalled", "物流停滞", 2, 1, "carrier",
 	  "查看包裹的物流轨迹，确认最后一次更新\n"
 	  "联系快递公司催件、核实包裹位置\n"
 	  "短信告知用户处理进度\n"
 	  "确认丢件：补发或退款",
+	  "sms", "template=logistics",
 	  &stalled_all, &stalled_some, NULL },
 	{ "stock_shortage", "缺货", 2, 0, "sku",
 	  "查看缺货 SKU 在发货仓的在库和锁定数量\n"
 	  "外呼用户：愿意等待补货，或更换其他商品\n"
 	  "用户不等：取消订单并退款",
+	  "restock", "",
 	  &short_all, &short_some, NULL },
 	{ "price_anomaly", "价格异常", 2, 0, NULL,
 	  "对比各商品的成交价和标价，核对订单金额\n"
 	  "确认是系统故障还是活动规则调整\n"
 	  "未付款：改价；已付款：补收差价需外呼确认，多收的退差价",
+	  "price", "",
 	  &price_all, &price_some, NULL },
 	{ "address_problem", "地址异常", 2, 0, NULL,
 	  "查看收货信息和物流异常事件\n"
 	  "外呼用户核对收货地址和电话\n"
 	  "修改地址（未发货）或联系快递改派（已发货）",
+	  "address", "",
 	  &address_all, &address_some, NULL },
 	{ "refund_stuck", "退款卡住", 2, 1, NULL,
 	  "查看退款单的状态和支付渠道\n"
 	  "联系支付团队或渠道核查退款进度\n"
 	  "告知用户预计到账时间，必要时先行补偿",
+	  "compensate", "reason=delay",
 	  &refund_all, &refund_some, NULL },
 };
 

@@ -23,6 +23,9 @@ struct anomaly_kind {
 	int timed;		/* crossing a threshold needs no change of data */
 	const char *group;	/* carrier sku warehouse payment, or NULL */
 	const char *playbook;	/* steps, one a line */
+	/* the action the playbook proposes first (actions.h), and the form's
+	 * values it brings ("template=pay_reminder"), or "" */
+	const char *action, *preset;
 	struct db_stmt *all;	/* finds it over every order */
 	struct db_stmt *some;	/* ... over the orders in @ids */
 	/* A kind that hides this one on the same order (its SQL leaves such

@@ -17,6 +17,7 @@
 #include "domain/audit.h"
 #include "domain/cases.h"
 #include "domain/shop.h"
+#include "domain/outbox.h"
 #include "domain/timeline.h"
 
 static struct db_stmt q_replica = DB_STMT(DB_REPLICA,
@@ -46,8 +47,9 @@ static struct db_stmt q_replica = DB_STMT(DB_REPLICA,
 	") t ORDER BY at DESC, kind LIMIT 400");
 
 /* The console's own events: audit rows naming the order, the cases
- * opened on it and everything that happened to them, each with the
- * agent's login and name when an agent acted. */
+ * opened on it and everything that happened to them, and the actions
+ * sent for it with where each stands, each with the agent's login and
+ * name when an agent acted. */
 static struct db_stmt q_console = DB_STMT(DB_CONSOLE,
 	"SELECT DATE_FORMAT(l.at, '%Y-%m-%d %H:%i:%s') AS at, 'audit' AS src,"
 	" COALESCE(l.login, '') AS who, COALESCE(a.display_name, '') AS name, l.kind,"
@@ -60,6 +62,10 @@ static struct db_stmt q_console = DB_STMT(DB_CONSOLE,
 	" e.actor_type FROM case_events e"
 	" JOIN cases c ON c.id = e.case_id LEFT JOIN agents a ON a.id = e.agent_id"
 	" WHERE e.order_id = ?"
+	" UNION ALL SELECT DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s'), 'action', o.actor,"
+	" COALESCE(a.display_name, ''), o.state, o.summary, COALESCE(o.last_error, ''),"
+	" o.actor_type FROM outbox o FORCE INDEX (ix_outbox_order)"
+	" LEFT JOIN agents a ON a.id = o.agent_id WHERE o.order_id = ?"
 	" ORDER BY at DESC LIMIT 300");
 
 /* The audit rows naming an order that its timeline shows (the others
@@ -185,7 +191,7 @@ from_console(struct timeline *t, const struct tl_order *o)
 	struct arena *a = t->a;
 	struct db_res res;
 	int rc = DB_EXEC(a, &q_console, &res, DB_STR(o->order_no),
-	    DB_INT(o->id), DB_INT(o->id));
+	    DB_INT(o->id), DB_INT(o->id), DB_INT(o->id));
 
 	if (rc != DB_OK)
 		return rc;
@@ -206,7 +212,10 @@ from_console(struct timeline *t, const struct tl_order *o)
 			e = timeline_add(t, at, "rule", kind, "case", arena_printf(a,
 			    "发现异常：%s（%s）", anomaly_label(kind), detail), 1);
 			e->actor_name = arena_strdup(a, anomaly_label(kind));
-		} else
+		} else if (strcmp(src, "action") == 0)
+			e = timeline_add(t, at, type, who, "action", arena_printf(a, "%s · %s%s%s",
+			    detail, label_of(outbox_states, kind)->label, *what ? "：" : "", what), 1);
+		else
 			e = timeline_add(t, at, type, who, "case", arena_printf(a, "%s · %s%s%s",
 			    anomaly_label(what), label_of(case_event_kinds, kind)->label,
 			    *detail ? "：" : "", detail), 1);

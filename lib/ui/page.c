@@ -75,6 +75,8 @@ frame(struct req *r, json_object *model)
 			m_bool(v, "queue", 1);
 		else if (strcmp(nav, "admin") == 0)
 			m_bool(v, "admin", 1);
+		else if (strcmp(nav, "actions") == 0)
+			m_bool(v, "actions", 1);
 	}
 	return f;
 }
@@ -147,11 +149,14 @@ page_refused(struct req *r, int rc)
 	switch (rc) {
 	case CASE_MISSING: case AGENT_MISSING: case ROLE_MISSING:
 	case SESSION_MISSING: case TOKEN_MISSING: case SILENCE_MISSING:
-	case RULE_MISSING:
+	case RULE_MISSING: case OUTBOX_MISSING:
 		status = 404;
 		break;
-	case NOT_A_PERSON: case AGENT_SELF: case CASE_TAKEN:
+	case NOT_A_PERSON: case AGENT_SELF: case CASE_TAKEN: case SELF_APPROVAL:
 		status = 403;
+		break;
+	case KEY_REUSED:
+		status = 422;
 		break;
 	default:
 		if (rc <= 0) {

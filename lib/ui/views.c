@@ -4,6 +4,8 @@
 
 #include "core/model.h"
 #include "core/text.h"
+#include "core/url.h"
+#include "domain/anomaly.h"
 #include "ui/auth.h"
 #include "ui/views.h"
 
@@ -132,21 +134,69 @@ timeline_model(struct timeline *t)
 }
 
 json_object *
-actions_model(struct req *r, const struct order_state *o)
+actions_model(struct req *r, const char *order_no, long long case_id,
+    const struct order_state *o)
 {
 	json_object *arr = m_arr();
 	const struct action_kind *k;
 
 	for (k = action_kinds; k->code; k++) {
 		json_object *a = m_push(arr, m_obj());
-		const char *why = action_why_not(k->code, o);
+		const char *why = action_why_not(&r->arena, k->code, o);
+		int allowed = auth_can(r, k->perm);
 
 		m_str(a, "code", k->code);
 		m_str(a, "label", k->label);
 		m_str(a, "why_not", why);
 		m_bool(a, "valid", why == NULL);
 		m_bool(a, "invalid", why != NULL);
-		m_bool(a, "allowed", auth_can(r, k->perm));
+		m_bool(a, "allowed", allowed);
+		if (why == NULL && allowed && k->form)
+			m_str(a, "url", case_id ?
+			    url_for(&r->arena, "/orders/%s/act/%s?case=%lld", order_no, k->code,
+			    case_id) : url_for(&r->arena, "/orders/%s/act/%s", order_no, k->code));
+		m_bool(a, "has_url", why == NULL && allowed && k->form);
+		m_bool(a, "no_url", !(why == NULL && allowed && k->form));
+		m_str(a, "no_url_why", !allowed ? "你的角色不能做这件事" : why ? why : "即将提供");
 	}
 	return arr;
+}
+
+void
+action_notice(struct req *r, json_object *m)
+{
+	const char *done = req_get(r, "done");
+	const struct action_kind *k = done ? action_kind(done) : NULL;
+
+	if (k == NULL || !k->form)
+		return;
+	m_opt(m, "notice", "has_notice", req_get(r, "approval") ?
+	    arena_printf(&r->arena, "%s超出你的限额，已提交审批；另一位有审批权限的同事同意后才会执行。",
+	    k->label) : req_get(r, "repeat") ?
+	    arena_printf(&r->arena, "这个%s已经提交过了，没有重复提交。", k->label) :
+	    arena_printf(&r->arena, "已提交%s，正在发送；生效后时间线上会显示“已生效”。", k->label));
+}
+
+json_object *
+suggested_model(struct req *r, const struct anomaly_kind *k, const char *order_no,
+    long long case_id, const struct order_state *o)
+{
+	const struct action_kind *ak = k && *k->action ? action_kind(k->action) : NULL;
+	json_object *e;
+	const char *why;
+
+	if (ak == NULL)
+		return NULL;
+	why = action_why_not(&r->arena, ak->code, o);
+	e = m_obj();
+	m_str(e, "code", ak->code);
+	m_str(e, "label", ak->label);
+	m_bool(e, "valid", why == NULL);
+	m_opt(e, "why_not", "invalid", why);
+	m_bool(e, "allowed", auth_can(r, ak->perm));
+	m_bool(e, "denied", !auth_can(r, ak->perm));
+	m_bool(e, "ready", why == NULL && auth_can(r, ak->perm));
+	m_str(e, "url", url_for(&r->arena, "/orders/%s/act/%s?case=%lld%s%s", order_no, ak->code,
+	    case_id, *k->preset ? "&" : "", k->preset));
+	return e;
 }

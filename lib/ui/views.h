@@ -31,8 +31,21 @@ void m_options(json_object *m, const char *key, const struct label *t, const cha
  * "stock", group true, its moves under "moves" and a summary as text),
  * which the page shows folded. */
 json_object *timeline_model(struct timeline *t);
-/* actions_model: every action with whether it is valid for the order now
- * and whether this agent may request it. */
-json_object *actions_model(struct req *r, const struct order_state *o);
+/* actions_model: every action with whether it is valid for the order now,
+ * whether this agent may request it, and its form's link (for case_id's
+ * case, when not 0). */
+json_object *actions_model(struct req *r, const char *order_no, long long case_id,
+    const struct order_state *o);
+
+/* suggested_model: the action k's playbook proposes first, for the case
+ * case_id of the order: its form's link (with the kind's preset values)
+ * and whether it is valid now (why not, when not); NULL when the kind
+ * proposes none. */
+struct anomaly_kind;
+json_object *suggested_model(struct req *r, const struct anomaly_kind *k,
+    const char *order_no, long long case_id, const struct order_state *o);
+/* action_notice: after an action's form (?done=kind, &approval=1 or
+ * &repeat=1), what became of it, as the notice (has_notice). */
+void action_notice(struct req *r, json_object *m);
 
 #endif

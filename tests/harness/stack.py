@@ -32,6 +32,7 @@ DEMO_AGENTS = [
     ("agent", "demo-agent", "李客服", "agent"),
 ]
 DB_PASSWORDS = {"ro": "om-ro-pass", "web": "om-web-pass"}
+UPSTREAM_SERVICES = ("order", "payment", "coupon", "inventory", "sms")
 
 
 def free_port():
@@ -83,6 +84,10 @@ class Stack:
         self.conf = os.path.join(self.root, "ordermend.ini")
         self.manifest = os.path.join(self.root, "seed-manifest.json")
         self.url = "http://127.0.0.1:%d" % self.port
+        # the stand-in for the upstream services (tools/upstream-sim): its
+        # port is known before it starts, so the configuration can name it
+        self.upstream_port = free_port()
+        self.upstream_url = "http://127.0.0.1:%d" % self.upstream_port
 
     # --- helpers -----------------------------------------------------------
 
@@ -256,10 +261,25 @@ file = {logs}/ordermend.log
 
 [scanner]
 interval = {scan_interval}
+
+[upstream]
+{upstream}
 {extra}""".format(root=self.root, repo=REPO, sock=self.sock, level=self.log_level,
                   extra=self.conf_extra + extra, logs=self.logs, scan_interval=self.scan_interval,
-                  **DB_PASSWORDS))
+                  upstream=self.upstream_conf(), **DB_PASSWORDS))
         os.chmod(self.conf, 0o600)
+
+    def upstream_conf(self):
+        """The [upstream] lines: every service played by the stand-in."""
+        lines = []
+        for name in UPSTREAM_SERVICES:
+            lines.append("%s_url = %s/v1" % (name, self.upstream_url))
+            lines.append("%s_token = %s" % (name, self.upstream_token(name)))
+        return "\n".join(lines) + "\n"
+
+    def upstream_token(self, service):
+        """The token the configuration gives a service (and the stand-in checks)."""
+        return "sim-%s-token" % service
 
     # --- programs and nginx -------------------------------------------------
 
@@ -410,6 +430,88 @@ http {{
             if p.poll() is not None:
                 del self._children[pid]
 
+    # --- the upstream stand-in (build/upstream-sim) ----------------------------
+    #
+    # It plays the order, payment, coupon, inventory and SMS services on
+    # self.upstream_url, writes their effects into the replica and records
+    # every request in its own database (upstream_sim); its faults are set
+    # at run time through POST /_sim/faults.
+
+    def start_upstream(self, timeout=10):
+        """Start the stand-in (recorded in run/upstream-sim.pid) and wait
+        until it answers.  Returns its pid."""
+        log = open(os.path.join(self.logs, "upstream-sim.out"), "a")
+        p = subprocess.Popen([os.path.join(self.build, "upstream-sim"), "--listen",
+                              "127.0.0.1:%d" % self.upstream_port],
+                             env=self.env(), stdout=log, stderr=log,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        with open(self.pidfile("upstream-sim"), "w") as f:
+            f.write("%d\n" % p.pid)
+        self._children = getattr(self, "_children", {})
+        self._children[p.pid] = p       # reaped when it ends
+        end = time.time() + timeout
+        last = None
+        while time.time() < end:
+            if p.poll() is not None:
+                raise RuntimeError("upstream-sim exited (%d); see %s/upstream-sim.out"
+                                   % (p.returncode, self.logs))
+            try:
+                with urllib.request.urlopen(self.upstream_url + "/_sim/faults",
+                                            timeout=2) as r:
+                    if r.status == 200:
+                        return p.pid
+            except Exception as e:  # not up yet
+                last = e
+            time.sleep(0.05)
+        raise RuntimeError("upstream-sim did not answer: %r" % (last,))
+
+    def stop_upstream(self):
+        self.stop_pids("upstream-sim", timeout=10)
+        for pid, p in list(getattr(self, "_children", {}).items()):
+            if p.poll() is not None:
+                del self._children[pid]
+
+    # --- the dispatcher (build/mend-dispatch) ----------------------------------
+    #
+    # It sends the outbox to the upstream services (the stand-in here).  The
+    # tests run it --once, or as daemons under names (dispatcher, dispatcher2
+    # ...) to kill and restart them.
+
+    def dispatch_once(self, settings=None, check=True):
+        p = subprocess.run([os.path.join(self.build, "mend-dispatch"), "--once"],
+                           env=self.scanner_env(settings), capture_output=True, text=True,
+                           timeout=300)
+        if check and p.returncode != 0:
+            raise RuntimeError("mend-dispatch --once failed (%d):\n%s%s"
+                               % (p.returncode, p.stdout, p.stderr))
+        return p
+
+    def start_dispatcher(self, name="dispatcher", settings=None):
+        """A dispatcher daemon, recorded by pid in run/<name>.pid."""
+        log = open(os.path.join(self.logs, name + ".out"), "a")
+        p = subprocess.Popen([os.path.join(self.build, "mend-dispatch")],
+                             env=self.scanner_env(settings), stdout=log, stderr=log,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        with open(self.pidfile(name), "w") as f:
+            f.write("%d\n" % p.pid)
+        self._children = getattr(self, "_children", {})
+        self._children[p.pid] = p
+        return p.pid
+
+    def stop_dispatcher(self, name=None, sig=signal.SIGTERM):
+        try:
+            names = sorted(f[:-4] for f in os.listdir(self.run)
+                           if f.startswith("dispatcher") and f.endswith(".pid"))
+        except OSError:
+            names = []
+        for n in [name] if name else names:
+            self.stop_pids(n, sig=sig, timeout=30)
+        for pid, p in list(getattr(self, "_children", {}).items()):
+            if p.poll() is not None:
+                del self._children[pid]
+
     # --- whole stack --------------------------------------------------------
 
     def stop_pids(self, name, sig=signal.SIGTERM, timeout=20):
@@ -457,6 +559,7 @@ http {{
             self.bootstrap_db()
         else:
             self.mendctl("migrate")
+        self.start_upstream()
         self.start_programs()
         self.start_nginx()
         self.wait_healthy()
@@ -464,8 +567,10 @@ http {{
 
     def stop(self):
         self.stop_scanner()
+        self.stop_dispatcher()
         self.stop_nginx()
         self.stop_programs()
+        self.stop_upstream()
         self.stop_db()
         if self.temp and not self.keep:
             shutil.rmtree(self.root, ignore_errors=True)

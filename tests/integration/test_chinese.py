@@ -249,6 +249,14 @@ def test_every_page_speaks_chinese(st):
             _, o = w.page(c, "/orders/%s" % no, who=role)
             for t in o["tabs"][1:]:
                 w.page(c, t["url"], who=role)
+            # each action's form (or why it is not valid, or not theirs)
+            for act in o["actions"]:
+                if act["code"] != "call":
+                    w.page(c, "/orders/%s/act/%s" % (no, act["code"]), (200, 403, 409),
+                           who=role)
+        for v in ("open", "failed", "done"):
+            w.page(c, "/actions?view=%s" % v, who=role)
+        w.page(c, "/approvals", (200,) if role != "agent" else (403,), who=role)
         admin = role == "admin"
         for path in ("/admin/agents", "/admin/roles", "/admin/tokens", "/admin/rules",
                      "/admin/audit", "/admin/agents/%s" % one(st, "SELECT MIN(id) FROM agents")):
@@ -259,7 +267,8 @@ def test_every_page_speaks_chinese(st):
         w.page(c, "/account/password", who=role)
         for path in ("/nosuch", "/queue/nosuch", "/cases/1/nosuch", "/incidents/1/nosuch",
                      "/orders/%s/nosuch" % nos[0], "/account/nosuch", "/admin/nosuch",
-                     "/admin/audit/nosuch", "/login/nosuch", "/healthz/nosuch"):
+                     "/admin/audit/nosuch", "/login/nosuch", "/healthz/nosuch",
+                     "/actions/nosuch", "/approvals/nosuch"):
             r, j = w.page(c, path, (404,), who=role)
             # the console's own 404 for a signed-in agent: the header and a search box
             assert 'class="searchbox"' in r.body and "退出" in r.body, (role, path)
