@@ -42,7 +42,7 @@ probe_order(struct req *r)
 	    DB_INT(uid))) == DB_OK)
 		rc = probe_rows(&out, &res, 0);
 	if (rc == DB_OK && (rc = DB_EXEC(&r->arena, &q_console, &res,
-	    DB_STR(r->seg[0]), DB_INT(id), DB_INT(id))) == DB_OK)
+	    DB_STR(r->seg[0]), DB_INT(id), DB_INT(id), DB_INT(id))) == DB_OK)
 		rc = probe_rows(&out, &res, 0);
 	probe_send(r, rc, &out);
 }
