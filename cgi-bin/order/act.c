@@ -90,25 +90,25 @@ load(struct req *r, json_object *m, struct act *x)
 	x->o.id = db_int(&res, A_ID);
 	x->o.user_id = db_int(&res, A_USER);
 	x->o.warehouse = arena_strdup(a, db_str(&res, A_WH));
-	x->receiver = arena_strdup(a, db_str(&res, A_RNAME));
-	x->phone = arena_strdup(a, db_str(&res, A_RPHONE));
+	x->o.receiver = arena_strdup(a, db_str(&res, A_RNAME));
+	x->o.phone = arena_strdup(a, db_str(&res, A_RPHONE));
 	x->province = arena_strdup(a, db_str(&res, A_PROVINCE));
 	x->city = arena_strdup(a, db_str(&res, A_CITY));
 	x->district = arena_strdup(a, db_str(&res, A_DISTRICT));
 	x->detail = arena_strdup(a, db_str(&res, A_DETAIL));
 	x->customer = arena_strdup(a, db_str(&res, A_UNAME) ? db_str(&res, A_UNAME) : "");
-	order_state_read(a, &res, A_STATE, &x->o.state);
+	order_state_read(a, &res, A_STATE, &x->o.st);
 	m_str(m, "items", db_str(&res, A_ITEMS));
 	db_done(&res);
 
 	m_str(m, "order_no", x->o.no);
 	m_str(m, "order_url", url_for(a, "/orders/%s", x->o.no));
-	m_label(m, "status", label_of(order_statuses, x->o.state.status));
-	m_money(m, "paid_amount", x->o.state.paid_amount);
-	m_money(m, "refunded_amount", x->o.state.refunded_amount);
-	m_money(m, "held", order_held(&x->o.state));
-	m_str(m, "receiver", x->receiver);
-	m_str(m, "phone", mask_phone(a, x->phone));
+	m_label(m, "status", label_of(order_statuses, x->o.st.status));
+	m_money(m, "paid_amount", x->o.st.paid_amount);
+	m_money(m, "refunded_amount", x->o.st.refunded_amount);
+	m_money(m, "held", order_held(&x->o.st));
+	m_str(m, "receiver", x->o.receiver);
+	m_str(m, "phone", mask_phone(a, x->o.phone));
 	m_str(m, "region", arena_printf(a, "%s %s %s", x->province, x->city, x->district));
 
 	if ((rc = DB_EXEC(a, &q_actions, &res, DB_INT(x->o.id))) != DB_OK)
@@ -199,7 +199,7 @@ start(struct req *r, json_object **mp, struct act *x)
 		m_str(m, "back", url_for(a, "/cases/%lld", x->case_id));
 	} else
 		m_str(m, "back", url_for(a, "/orders/%s", x->o.no));
-	x->why_not = action_why_not(a, x->kind->code, &x->o.state);
+	x->why_not = action_why_not(a, x->kind->code, &x->o.st);
 	m_opt(m, "why_not", "invalid", x->why_not);
 	m_bool(m, "valid", x->why_not == NULL);
 	return 1;
@@ -245,15 +245,15 @@ page_act(struct req *r)
 	}
 	if (!outbox_key_ok(key))
 		m_str(page_errs(r), "key", "缺少幂等键（key），或格式不对：请从表单提交。");
-	n.key = key;
 	n.kind = x.kind->code;
 	n.order_id = x.o.id;
 	n.order_no = x.o.no;
-	n.case_id = x.case_id;
 	if ((rc = form_read(r, m, &x, &n)) != DB_OK) {
 		page_db_error(r, rc);
 		return;
 	}
+	n.key = key;			/* the request is built: now the key and case */
+	n.case_id = x.case_id;
 	if (page_erred(r)) {
 		if ((rc = form_fill(r, m, &x)) != DB_OK) {
 			page_db_error(r, rc);

@@ -118,23 +118,6 @@ money(struct req *r, const char *name, long long max, const char *what)
 	return -1;
 }
 
-/* body: the request body's common part. */
-static json_object *
-body(struct req *r)
-{
-	json_object *b = m_obj();
-	const struct actor *who = auth_actor(r);
-
-	m_str(b, "operator", arena_printf(&r->arena, "%s:%s", actor_code(who), who->name));
-	return b;
-}
-
-static const char *
-channel(const char *code)
-{
-	return label_of(pay_channels, code)->label;
-}
-
 int
 form_fill(struct req *r, json_object *m, const struct act *x)
 {
@@ -148,9 +131,9 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 	if (strcmp(k, "cancel") == 0) {
 		m_options(m, "reasons", cancel_reasons, value(r, "reason", ""));
 		m_str(m, "note", value(r, "note", ""));
-		m_opt(m, "refund_note", "has_refund_note", order_held(&x->o.state) ?
+		m_opt(m, "refund_note", "has_refund_note", order_held(&x->o.st) ?
 		    arena_printf(a, "订单已付款，取消后原路退回 ¥%s。",
-		    yuan(a, order_held(&x->o.state))) : NULL);
+		    yuan(a, order_held(&x->o.st))) : NULL);
 	} else if (strcmp(k, "refund") == 0) {
 		if ((rc = rows(r, x, 0, &v, &n)) != DB_OK)
 			return rc;
@@ -161,7 +144,7 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 		for (i = 0; i < n; i++) {
 			e = m_push(arr, m_obj());
 			m_str(e, "payment_no", v[i].code);
-			m_str(e, "channel", channel(v[i].name));
+			m_str(e, "channel", label_of(pay_channels, v[i].name)->label);
 			m_money(e, "amount", v[i].a);
 			m_money(e, "refundable", v[i].b);
 			m_str(e, "paid_at", v[i].at);
@@ -171,7 +154,7 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 		}
 		m_bool(m, "duplicate", n > 1);
 		m_str(m, "amount", value(r, "amount", n ? yuan_plain(a, v[pick].b <
-		    order_held(&x->o.state) ? v[pick].b : order_held(&x->o.state)) : ""));
+		    order_held(&x->o.st) ? v[pick].b : order_held(&x->o.st)) : ""));
 		m_str(m, "reason", value(r, "reason", n > 1 ? "重复支付，退还多付的一笔" : ""));
 	} else if (strcmp(k, "compensate") == 0) {
 		m_options(m, "reasons", compensate_reasons, value(r, "reason", ""));
@@ -183,13 +166,13 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 		/* the current address only to whom may see it in full */
 		int pii = auth_can(r, PERM_VIEW_PII);
 
-		m_str(m, "f_name", value(r, "name", pii ? x->receiver : ""));
+		m_str(m, "f_name", value(r, "name", pii ? x->o.receiver : ""));
 		m_str(m, "f_phone", value(r, "phone", ""));
 		m_str(m, "f_province", value(r, "province", x->province));
 		m_str(m, "f_city", value(r, "city", x->city));
 		m_str(m, "f_district", value(r, "district", x->district));
 		m_str(m, "f_detail", value(r, "detail", pii ? x->detail : ""));
-		m_bool(m, "redirect", x->o.state.shipped);
+		m_bool(m, "redirect", x->o.st.shipped);
 	} else if (strcmp(k, "price") == 0 || strcmp(k, "restock") == 0) {
 		int price = strcmp(k, "price") == 0;
 		const char *cur = req_get(r, "sku");
@@ -217,7 +200,7 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 			m_bool(e, "checked", cur ? strcmp(cur, v[i].code) == 0 : i == pick);
 		}
 		if (price) {
-			m_bool(m, "paid", x->o.state.paid_amount > 0);
+			m_bool(m, "paid", x->o.st.paid_amount > 0);
 			m_bool(m, "agreed", req_get(r, "agreed") != NULL);
 		} else
 			m_str(m, "qty", value(r, "qty", n ? arena_printf(a, "%lld",
@@ -232,45 +215,36 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 			e = m_push(arr, m_obj());
 			m_str(e, "code", t->code);
 			m_str(e, "label", t->label);
-			m_str(e, "preview", sms_render(a, t->text, x->o.no, x->receiver,
-			    yuan(a, x->o.state.pay_amount)));
+			m_str(e, "preview", sms_render(a, t->text, x->o.no, x->o.receiver,
+			    yuan(a, x->o.st.pay_amount)));
 			m_bool(e, "checked", strcmp(cur, t->code) == 0);
 		}
 	}
 	return DB_OK;
 }
 
-/* read_cancel and the others: the kind's fields into n. */
+/* read_cancel and the others: the kind's fields, checked, then its
+ * request (lib/domain/actions.c) into n. */
 static int
 read_cancel(struct req *r, const struct act *x, struct outbox_new *n)
 {
 	const char *reason = req_get(r, "reason"), *note;
-	json_object *b = body(r);
 
 	if (reason == NULL || !label_known(cancel_reasons, reason)) {
 		m_str(page_errs(r), "reason", "请选择取消原因。");
 		reason = "other";
 	}
 	note = text(r, "note", REASON_MAX, strcmp(reason, "other") == 0, "说明");
-	m_str(b, "reason", reason);
-	m_str(b, "note", note);
-	n->service = UP_ORDER;
-	n->path = arena_printf(&r->arena, "/orders/%s/cancel", x->o.no);
-	n->body = m_json(&r->arena, b);
-	n->amount = order_held(&x->o.state);
-	n->summary = arena_printf(&r->arena, "取消订单（%s）",
-	    label_of(cancel_reasons, reason)->label);
+	action_cancel(&r->arena, auth_actor(r), &x->o, reason, note, n);
 	return DB_OK;
 }
 
 static int
 read_refund(struct req *r, const struct act *x, struct outbox_new *n)
 {
-	struct arena *a = &r->arena;
 	const char *pno = req_get(r, "payment"), *reason;
 	struct row *v, *p = NULL;
 	long long amount, max;
-	json_object *b;
 	size_t k, i;
 	int rc;
 
@@ -281,35 +255,22 @@ read_refund(struct req *r, const struct act *x, struct outbox_new *n)
 			p = &v[i];
 	if (p == NULL || p->b <= 0) {
 		m_str(page_errs(r), "payment", p ? "这笔付款已全部退回。" : "请选择退回哪一笔付款。");
-		max = order_held(&x->o.state);
+		max = order_held(&x->o.st);
 	} else
-		max = p->b < order_held(&x->o.state) ? p->b : order_held(&x->o.state);
+		max = p->b < order_held(&x->o.st) ? p->b : order_held(&x->o.st);
 	amount = money(r, "amount", max, "退款金额");
 	reason = text(r, "reason", REASON_MAX, 1, "退款原因");
-	if (p == NULL || amount < 0)
-		return DB_OK;
-	b = body(r);
-	m_str(b, "order_no", x->o.no);
-	m_str(b, "payment_no", p->code);
-	m_int(b, "amount", amount);
-	m_str(b, "reason", reason);
-	n->service = UP_PAYMENT;
-	n->path = "/refunds";
-	n->body = m_json(a, b);
-	n->amount = amount;
-	n->summary = arena_printf(a, "退款 ¥%s 到%s（%s）", yuan(a, amount), channel(p->name),
-	    p->code);
+	if (p && amount >= 0)
+		action_refund(&r->arena, auth_actor(r), &x->o, p->code, p->name, amount, reason, n);
 	return DB_OK;
 }
 
 static int
 read_compensate(struct req *r, const struct act *x, struct outbox_new *n)
 {
-	struct arena *a = &r->arena;
 	const char *reason = req_get(r, "reason"), *note;
-	long long max = x->o.state.paid_amount < COMPENSATE_MAX ? x->o.state.paid_amount :
+	long long max = x->o.st.paid_amount < COMPENSATE_MAX ? x->o.st.paid_amount :
 	    COMPENSATE_MAX, amount, days = 30;
-	json_object *b;
 
 	amount = money(r, "amount", max, "补偿金额");
 	if (reason == NULL || !label_known(compensate_reasons, reason)) {
@@ -319,29 +280,14 @@ read_compensate(struct req *r, const struct act *x, struct outbox_new *n)
 	note = text(r, "note", REASON_MAX, strcmp(reason, "other") == 0, "说明");
 	if (req_int(r, "days", 1, 365, &days) != REQ_OK)
 		m_str(page_errs(r), "days", "有效期为 1 到 365 天。");
-	if (amount < 0)
-		return DB_OK;
-	b = body(r);
-	m_int(b, "user_id", x->o.user_id);
-	m_str(b, "order_no", x->o.no);
-	m_int(b, "amount", amount);
-	m_str(b, "reason", *note ? arena_printf(a, "%s：%s",
-	    label_of(compensate_reasons, reason)->label, note) :
-	    label_of(compensate_reasons, reason)->label);
-	m_int(b, "valid_days", days);
-	n->service = UP_COUPON;
-	n->path = "/grants";
-	n->body = m_json(a, b);
-	n->amount = amount;
-	n->summary = arena_printf(a, "补偿优惠券 ¥%s（%s）", yuan(a, amount),
-	    label_of(compensate_reasons, reason)->label);
+	if (amount >= 0)
+		action_compensate(&r->arena, auth_actor(r), &x->o, amount, reason, note, days, n);
 	return DB_OK;
 }
 
 static int
 read_address(struct req *r, const struct act *x, struct outbox_new *n)
 {
-	struct arena *a = &r->arena;
 	const char *name = text(r, "name", 32, 1, "收货人"),
 	    *phone = text(r, "phone", 20, 1, "手机号"),
 	    *province = text(r, "province", 16, 1, "省份"),
@@ -350,7 +296,6 @@ read_address(struct req *r, const struct act *x, struct outbox_new *n)
 	    *detail = text(r, "detail", 120, 1, "详细地址");
 	char digits[16];
 	size_t i, k = 0;
-	json_object *b;
 
 	/* a mobile as people type it: spaces and dashes, +86 in front */
 	if (strncmp(phone, "+86", 3) == 0)
@@ -363,21 +308,9 @@ read_address(struct req *r, const struct act *x, struct outbox_new *n)
 	digits[k < sizeof(digits) ? k : 0] = '\0';
 	if (*phone && !(k == 11 && digits[0] == '1' && digits[1] >= '3'))
 		m_str(page_errs(r), "phone", "请填写 11 位大陆手机号。");
-	if (page_erred(r))
-		return DB_OK;
-	b = body(r);
-	m_str(b, "receiver_name", name);
-	m_str(b, "receiver_phone", digits);
-	m_str(b, "province", province);
-	m_str(b, "city", city);
-	m_str(b, "district", district);
-	m_str(b, "detail", detail);
-	n->service = UP_ORDER;
-	n->path = arena_printf(a, "/orders/%s/address", x->o.no);
-	n->body = m_json(a, b);
-	n->summary = arena_printf(a, "%s：%s %s %s（%s %s）", x->o.state.shipped ?
-	    "快递改址" : "修改收货地址", province, city, district, name,
-	    mask_phone(a, digits));
+	if (!page_erred(r))
+		action_address(&r->arena, auth_actor(r), &x->o, name, digits, province, city,
+		    district, detail, n);
 	return DB_OK;
 }
 
@@ -385,17 +318,15 @@ static int
 read_price(struct req *r, const struct act *x, struct outbox_new *n)
 {
 	struct arena *a = &r->arena;
-	json_object *b, *items;
+	struct price_line *lines;
 	struct row *v;
-	long long back = 0, fen;
+	long long fen;
 	size_t k, i, changed = 0;
-	struct buf what = { 0 };
-	int rc, paid = x->o.state.paid_amount > 0;
+	int rc, paid = x->o.st.paid_amount > 0;
 
 	if ((rc = rows(r, x, 1, &v, &k)) != DB_OK)
 		return rc;
-	b = body(r);
-	items = m_add(b, "items", m_arr());
+	lines = arena_alloc(a, (k ? k : 1) * sizeof(*lines));
 	for (i = 0; i < k; i++) {
 		const char *f = arena_printf(a, "price_%s", v[i].code);
 
@@ -405,66 +336,39 @@ read_price(struct req *r, const struct act *x, struct outbox_new *n)
 			m_str(page_errs(r), f, "已付款的订单只能调低价格（差价原路退回）。");
 			continue;
 		}
-		json_object *e = m_push(items, m_obj());
-
-		m_str(e, "sku", v[i].code);
-		m_int(e, "unit_price", fen);
-		back += paid ? (v[i].c - fen) * v[i].a : 0;
-		buf_printf(&what, "%s%s ¥%s → ¥%s", changed++ ? "，" : "", v[i].code,
-		    yuan(a, v[i].c), yuan(a, fen));
+		lines[changed++] = (struct price_line){ v[i].code, v[i].c, fen, v[i].a };
 	}
 	if (changed == 0 && !page_erred(r))
 		m_str(page_errs(r), "price", "没有改动任何价格。");
 	if (req_get(r, "agreed") == NULL)
 		m_str(page_errs(r), "agreed", "改价须先征得客户同意，请确认。");
-	m_str(b, "agreed_by", "agent");
-	n->service = UP_ORDER;
-	n->path = arena_printf(a, "/orders/%s/price", x->o.no);
-	n->body = m_json(a, b);
-	n->amount = back;
-	n->summary = arena_printf(a, "改价：%s", what.p ? what.p : "");
-	buf_free(&what);
+	if (!page_erred(r))
+		action_price(a, auth_actor(r), &x->o, lines, changed, "agent", n);
 	return DB_OK;
 }
 
 static int
 read_sms(struct req *r, const struct act *x, struct outbox_new *n)
 {
-	struct arena *a = &r->arena;
 	const char *code = req_get(r, "template");
 	const struct sms_template *t;
-	json_object *b, *p;
 
 	for (t = sms_templates; t->code && !(code && strcmp(t->code, code) == 0); t++)
 		;
-	if (t->code == NULL) {
+	if (t->code == NULL)
 		m_str(page_errs(r), "template", "请选择短信模板。");
-		return DB_OK;
-	}
-	b = body(r);
-	m_str(b, "order_no", x->o.no);
-	m_str(b, "phone", x->phone);
-	m_str(b, "template", t->code);
-	p = m_add(b, "params", m_obj());
-	m_str(p, "order_no", x->o.no);
-	m_str(p, "name", x->receiver);
-	m_str(p, "amount", yuan(a, x->o.state.pay_amount));
-	n->service = UP_SMS;
-	n->path = "/messages";
-	n->body = m_json(a, b);
-	n->summary = arena_printf(a, "短信：%s（发往 %s）", t->label, mask_phone(a, x->phone));
+	else
+		action_sms(&r->arena, auth_actor(r), &x->o, t, n);
 	return DB_OK;
 }
 
 static int
 read_restock(struct req *r, const struct act *x, struct outbox_new *n)
 {
-	struct arena *a = &r->arena;
 	const char *sku = req_get(r, "sku");
 	long long qty = 0;
 	struct row *v;
 	size_t k, i;
-	json_object *b;
 	int rc;
 
 	if ((rc = rows(r, x, 1, &v, &k)) != DB_OK)
@@ -475,16 +379,8 @@ read_restock(struct req *r, const struct act *x, struct outbox_new *n)
 		m_str(page_errs(r), "sku", "请选择这个订单里的商品。");
 	if (req_int(r, "qty", 1, 100000, &qty) != REQ_OK)
 		m_str(page_errs(r), "qty", "补货数量为 1 到 100000 件。");
-	if (page_erred(r))
-		return DB_OK;
-	b = body(r);
-	m_str(b, "sku", sku);
-	m_str(b, "warehouse", x->o.warehouse);
-	m_int(b, "qty", qty);
-	n->service = UP_INVENTORY;
-	n->path = "/replenishments";
-	n->body = m_json(a, b);
-	n->summary = arena_printf(a, "申请补货 %s × %lld（%s 仓）", sku, qty, x->o.warehouse);
+	if (!page_erred(r))
+		action_restock(&r->arena, auth_actor(r), &x->o, sku, qty, n);
 	return DB_OK;
 }
 

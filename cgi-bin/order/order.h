@@ -40,11 +40,11 @@ int tab_history(struct req *r, json_object *m, const struct order *o);
 /* An action being asked for (act.c, act_forms.c). */
 struct act {
 	const struct action_kind *kind;
-	struct order o;			/* id, no, user_id, warehouse, state */
+	struct action_order o;		/* id, no, user, warehouse, receiver, phone, st */
 	long long case_id;		/* the case it fixes, or 0 */
 	const char *key;		/* the form's idempotency key */
 	const char *why_not;		/* NULL: valid now */
-	const char *receiver, *phone, *province, *city, *district, *detail;
+	const char *province, *city, *district, *detail;
 	const char *customer;		/* the account's name */
 };
 

@@ -1,6 +1,9 @@
 /* actions.c: what can be done to an order now (see actions.h) */
 #include <string.h>
 
+#include <json.h>
+
+#include "core/buf.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "domain/actions.h"
@@ -173,4 +176,175 @@ sms_render(struct arena *a, const char *tpl, const char *order_no, const char *n
 	}
 	out[n] = '\0';
 	return out;
+}
+
+/* request: the body's common part, and n's. */
+static json_object *
+request(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *kind, enum upstream service, struct outbox_new *n)
+{
+	json_object *b = json_object_new_object();
+
+	json_object_object_add(b, "operator", json_object_new_string(
+	    arena_printf(a, "%s:%s", actor_code(who), who->name)));
+	n->kind = kind;
+	n->service = service;
+	n->order_id = o->id;
+	n->order_no = o->no;
+	n->amount = 0;
+	return b;
+}
+
+static void
+put_str(json_object *b, const char *key, const char *v)
+{
+	json_object_object_add(b, key, json_object_new_string(v ? v : ""));
+}
+
+static void
+put_int(json_object *b, const char *key, long long v)
+{
+	json_object_object_add(b, key, json_object_new_int64(v));
+}
+
+/* finish: the body as text in the arena. */
+static const char *
+finish(struct arena *a, json_object *b)
+{
+	const char *s = arena_strdup(a, json_object_to_json_string_ext(b,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(b);
+	return s;
+}
+
+void
+action_cancel(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *reason, const char *note, struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "cancel", UP_ORDER, n);
+
+	put_str(b, "reason", reason);
+	put_str(b, "note", note);
+	n->path = arena_printf(a, "/orders/%s/cancel", o->no);
+	n->body = finish(a, b);
+	n->amount = order_held(&o->st);		/* a paid order's money goes back */
+	n->summary = arena_printf(a, "取消订单（%s）", label_of(cancel_reasons, reason)->label);
+}
+
+void
+action_refund(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *payment_no, const char *channel, long long amount, const char *reason,
+    struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "refund", UP_PAYMENT, n);
+
+	put_str(b, "order_no", o->no);
+	put_str(b, "payment_no", payment_no);
+	put_int(b, "amount", amount);
+	put_str(b, "reason", reason);
+	n->path = "/refunds";
+	n->body = finish(a, b);
+	n->amount = amount;
+	n->summary = arena_printf(a, "退款 ¥%s 到%s（%s）", yuan(a, amount),
+	    label_of(pay_channels, channel)->label, payment_no);
+}
+
+void
+action_compensate(struct arena *a, const struct actor *who,
+    const struct action_order *o, long long amount, const char *reason, const char *note,
+    long long days, struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "compensate", UP_COUPON, n);
+	const char *label = label_of(compensate_reasons, reason)->label;
+
+	put_int(b, "user_id", o->user_id);
+	put_str(b, "order_no", o->no);
+	put_int(b, "amount", amount);
+	put_str(b, "reason", note && *note ? arena_printf(a, "%s：%s", label, note) : label);
+	put_int(b, "valid_days", days);
+	n->path = "/grants";
+	n->body = finish(a, b);
+	n->amount = amount;
+	n->summary = arena_printf(a, "补偿优惠券 ¥%s（%s）", yuan(a, amount), label);
+}
+
+void
+action_address(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *name, const char *mobile, const char *province, const char *city,
+    const char *district, const char *detail, struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "address", UP_ORDER, n);
+
+	put_str(b, "receiver_name", name);
+	put_str(b, "receiver_phone", mobile);
+	put_str(b, "province", province);
+	put_str(b, "city", city);
+	put_str(b, "district", district);
+	put_str(b, "detail", detail);
+	n->path = arena_printf(a, "/orders/%s/address", o->no);
+	n->body = finish(a, b);
+	/* the summary goes to the timeline and the audit log: no full number */
+	n->summary = arena_printf(a, "%s：%s %s %s（%s %s）", o->st.shipped ? "快递改址" :
+	    "修改收货地址", province, city, district, name, mask_phone(a, mobile));
+}
+
+void
+action_price(struct arena *a, const struct actor *who, const struct action_order *o,
+    const struct price_line *lines, size_t nlines, const char *agreed_by,
+    struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "price", UP_ORDER, n), *items = json_object_new_array();
+	struct buf what = { 0 };
+	size_t i;
+
+	for (i = 0; i < nlines; i++) {
+		json_object *e = json_object_new_object();
+
+		put_str(e, "sku", lines[i].sku);
+		put_int(e, "unit_price", lines[i].new);
+		json_object_array_add(items, e);
+		if (o->st.paid_amount > 0 && lines[i].new < lines[i].old)
+			n->amount += (lines[i].old - lines[i].new) * lines[i].qty;
+		buf_printf(&what, "%s%s ¥%s → ¥%s", i ? "，" : "", lines[i].sku,
+		    yuan(a, lines[i].old), yuan(a, lines[i].new));
+	}
+	json_object_object_add(b, "items", items);
+	put_str(b, "agreed_by", agreed_by);
+	n->path = arena_printf(a, "/orders/%s/price", o->no);
+	n->body = finish(a, b);
+	n->summary = arena_printf(a, "改价：%s", what.p ? what.p : "");
+	buf_free(&what);
+}
+
+void
+action_sms(struct arena *a, const struct actor *who, const struct action_order *o,
+    const struct sms_template *t, struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "sms", UP_SMS, n), *p = json_object_new_object();
+
+	put_str(b, "order_no", o->no);
+	put_str(b, "phone", o->phone);
+	put_str(b, "template", t->code);
+	put_str(p, "order_no", o->no);
+	put_str(p, "name", o->receiver);
+	put_str(p, "amount", yuan(a, o->st.pay_amount));
+	json_object_object_add(b, "params", p);
+	n->path = "/messages";
+	n->body = finish(a, b);
+	n->summary = arena_printf(a, "短信：%s（发往 %s）", t->label, mask_phone(a, o->phone));
+}
+
+void
+action_restock(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *sku, long long qty, struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "restock", UP_INVENTORY, n);
+
+	put_str(b, "sku", sku);
+	put_str(b, "warehouse", o->warehouse);
+	put_int(b, "qty", qty);
+	n->path = "/replenishments";
+	n->body = finish(a, b);
+	n->summary = arena_printf(a, "申请补货 %s × %lld（%s 仓）", sku, qty, o->warehouse);
 }

@@ -14,6 +14,8 @@
 
 #include "core/arena.h"
 #include "core/db.h"
+#include "domain/actor.h"
+#include "domain/outbox.h"
 #include "domain/shop.h"
 
 /* What the rules look at, read by ORDER_STATE_COLS (o: the orders row). */
@@ -57,6 +59,44 @@ const struct action_kind *action_kind(const char *code);
 /* action_why_not: NULL when kind is valid for the order now, else why not
  * (a sentence for the agent). */
 const char *action_why_not(struct arena *a, const char *kind, const struct order_state *o);
+
+/* The order an action is for, as its request needs it. */
+struct action_order {
+	long long id, user_id;
+	const char *no, *warehouse;
+	const char *receiver, *phone;	/* the receiver's name and full mobile */
+	struct order_state st;
+};
+
+/* An item's price as corrected: from old to new fen, qty pieces. */
+struct price_line {
+	const char *sku;
+	long long old, new, qty;
+};
+
+/* Each action's request (README: The upstream contract) into n: its kind,
+ * order, service, path, JSON body, the money it gives back and its one-line
+ * summary, as who asks it.  The values are checked already (the form, or
+ * the rule); the case and the key are the caller's. */
+void action_cancel(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *reason, const char *note, struct outbox_new *n);
+void action_refund(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *payment_no, const char *channel, long long amount, const char *reason,
+    struct outbox_new *n);
+void action_compensate(struct arena *a, const struct actor *who,
+    const struct action_order *o, long long amount, const char *reason, const char *note,
+    long long days, struct outbox_new *n);
+void action_address(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *name, const char *mobile, const char *province, const char *city,
+    const char *district, const char *detail, struct outbox_new *n);
+void action_price(struct arena *a, const struct actor *who, const struct action_order *o,
+    const struct price_line *lines, size_t nlines, const char *agreed_by,
+    struct outbox_new *n);
+struct sms_template;
+void action_sms(struct arena *a, const struct actor *who, const struct action_order *o,
+    const struct sms_template *t, struct outbox_new *n);
+void action_restock(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *sku, long long qty, struct outbox_new *n);
 
 /* Why an order is cancelled, why a coupon is given (code, label). */
 extern const struct label cancel_reasons[];

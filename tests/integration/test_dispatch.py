@@ -126,6 +126,9 @@ def test_a_dispatcher_killed_after_the_answer(st):
 
 def test_two_dispatchers_send_each_action_once(st):
     keys = sms_actions(st, 1000, "pair")
+    # each answer takes a few milliseconds, as a real service's would: a
+    # batch is in flight while the other dispatcher takes the next one
+    sim(st, "/_sim/faults", {"service": "sms", "delay_ms": 3})
     a = st.start_dispatcher("dispatcher", settings=dict(FAST, dispatch_batch="25"))
     b = st.start_dispatcher("dispatcher2", settings=dict(FAST, dispatch_batch="25"))
     try:
@@ -135,6 +138,7 @@ def test_two_dispatchers_send_each_action_once(st):
                     " GROUP BY state")
     finally:
         st.stop_dispatcher()
+        sim(st, "/_sim/reset", {})
     sent = []
     while True:     # at most 1,000 a call, oldest first
         page = sim(st, "/_sim/requests?service=sms&since=%d" % (sent[-1]["id"] if sent else 0))
