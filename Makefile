@@ -65,6 +65,7 @@ DOMAIN_OBJS = \
 	$(BUILD)/lib/domain/audit.o \
 	$(BUILD)/lib/domain/casebatch.o \
 	$(BUILD)/lib/domain/cases.o \
+	$(BUILD)/lib/domain/notify.o \
 	$(BUILD)/lib/domain/outbox.o \
 	$(BUILD)/lib/domain/prodindex.o \
 	$(BUILD)/lib/domain/rules.o \

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -40,6 +41,7 @@
 #include "core/db.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "domain/notify.h"
 #include "domain/outbox.h"
 
 #define REPLY_MAX 65536		/* bytes of an answer kept */
@@ -85,6 +87,63 @@ message(struct arena *a, long status, const char *body)
 	return m ? m : arena_printf(a, "上游服务答复 HTTP %ld", status);
 }
 
+/* webhook: the chat channel's address for item it ("/<channel id>"), a
+ * DingTalk channel with a secret signed as DingTalk asks (timestamp and
+ * HMAC-SHA256 of "timestamp\nsecret", base64, in the query); NULL with
+ * *why when the channel is gone or off. */
+static const char *
+webhook(struct arena *a, const struct outbox_item *it, const char **why)
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	char b64[sodium_base64_ENCODED_LEN(sizeof(mac), sodium_base64_VARIANT_ORIGINAL)];
+	struct channel c;
+	const char *plain;
+	char *esc;
+	long long id = 0, ms;
+
+	if (parse_i64(it->path + 1, strlen(it->path + 1), &id) < 0 ||
+	    channel_get(a, id, &c) != DOM_OK || !c.enabled) {
+		*why = "通知频道已删除或停用";
+		return NULL;
+	}
+	if (strcmp(c.kind, "dingtalk") != 0 || *c.secret == '\0')
+		return c.url;
+	ms = (long long)time(NULL) * 1000;
+	plain = arena_printf(a, "%lld\n%s", ms, c.secret);
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)c.secret, strlen(c.secret));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)plain, strlen(plain));
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+	esc = curl_easy_escape(NULL, b64, 0);
+	plain = arena_printf(a, "%s%stimestamp=%lld&sign=%s", c.url, strchr(c.url, '?') ? "&" :
+	    "?", ms, esc ? esc : "");
+	curl_free(esc);
+	return plain;
+}
+
+/* chat_answer: WeCom and DingTalk answer 200 with an errcode: 0 is done,
+ * their rate limits are tried again, anything else is refused. */
+static enum outbox_outcome
+chat_answer(struct arena *a, const char *body, const char **why)
+{
+	json_object *j = json_tokener_parse(body), *v;
+	long long code = 0;
+	enum outbox_outcome out = OUT_DONE;
+
+	if (j && json_object_object_get_ex(j, "errcode", &v))
+		code = json_object_get_int64(v);
+	if (code != 0) {
+		out = code == 45009 || code == 130101 || code == -1 ? OUT_RETRY : OUT_FAILED;
+		*why = arena_printf(a, "聊天机器人答复错误 %lld：%s", code,
+		    j && json_object_object_get_ex(j, "errmsg", &v) &&
+		    utf8_valid(json_object_get_string(v), strlen(json_object_get_string(v))) ?
+		    json_object_get_string(v) : "");
+	}
+	json_object_put(j);
+	return out;
+}
+
 /* delay: seconds before attempt n + 1: backoff doubling per attempt, at
  * most backoff_max, then between half and all of it (jitter, so retries
  * from many dispatchers spread out). */
@@ -124,11 +183,18 @@ send_one(struct arena *a, const struct outbox_item *it)
 	CURL *h;
 	int rc;
 
-	if (it->service == UP_COUNT || !*cfg.upstream[it->service].url) {
+	if (it->service == UP_CHAT) {
+		if ((url = webhook(a, it, &msg)) == NULL) {
+			rc = outbox_answer(a, me, it, OUT_FAILED, 0, msg, NULL, 0,
+			    (int)cfg.dispatch_attempts);
+			goto done;
+		}
+	} else if (it->service == UP_COUNT || !*cfg.upstream[it->service].url) {
 		rc = outbox_answer(a, me, it, OUT_RETRY, 0, "没有配置这个上游服务的地址",
 		    NULL, cfg.dispatch_backoff_max, (int)cfg.dispatch_attempts);
 		goto done;
-	}
+	} else
+		url = arena_printf(a, "%s%s", cfg.upstream[it->service].url, it->path);
 	if (s->rest_until > t0) {	/* resting: not sent, not an attempt */
 		rc = outbox_answer(a, me, it, OUT_LATER, 0, "上游服务暂时不可用，稍后重试",
 		    NULL, (s->rest_until - t0) / 1000 + 1, (int)cfg.dispatch_attempts);
@@ -136,11 +202,10 @@ send_one(struct arena *a, const struct outbox_item *it)
 	}
 	h = handle(it->service);
 	curl_easy_reset(h);
-	url = arena_printf(a, "%s%s", cfg.upstream[it->service].url, it->path);
 	hd = curl_slist_append(hd, "Content-Type: application/json");
 	hd = curl_slist_append(hd, "Accept: application/json");
 	hd = curl_slist_append(hd, arena_printf(a, "Idempotency-Key: %s", it->key));
-	if (*cfg.upstream[it->service].token)
+	if (*cfg.upstream[it->service].token)	/* a chat's token is in its address */
 		hd = curl_slist_append(hd, arena_printf(a, "Authorization: Bearer %s",
 		    cfg.upstream[it->service].token));
 	curl_easy_setopt(h, CURLOPT_URL, url);
@@ -172,6 +237,8 @@ send_one(struct arena *a, const struct outbox_item *it)
 			out = OUT_FAILED;
 		if (out != OUT_DONE)
 			msg = message(a, status, rp.b.p);
+		else if (it->service == UP_CHAT)
+			out = chat_answer(a, rp.b.p, &msg);
 	}
 	/* the breaker counts what says the service is unwell */
 	if (out == OUT_RETRY && ++s->failures >= cfg.breaker_failures) {

@@ -36,3 +36,4 @@ GRANT SELECT, INSERT ON `@CONSOLE@`.case_events TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.scan_state TO ordermend_web;
 GRANT SELECT, INSERT ON `@CONSOLE@`.scan_runs TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.outbox TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.notify_channels TO ordermend_web;

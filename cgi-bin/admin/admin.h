@@ -113,4 +113,10 @@ void page_token_revoke(struct req *r);
 void page_rules(struct req *r);
 void page_rule_save(struct req *r);
 
+/* notifications.c */
+void page_notifications(struct req *r);
+void page_notification_save(struct req *r);
+void page_notification_delete(struct req *r);
+void page_notification_test(struct req *r);
+
 #endif

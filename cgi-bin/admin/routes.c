@@ -4,7 +4,8 @@
  * mount: /admin/
  *
  * Its pages, one a file: agents.c: the list and a new agent; agent.c: one
- * agent; roles.c; tokens.c; rules.c.
+ * agent; roles.c; tokens.c; rules.c; notifications.c: the team's chat
+ * channels.
  * Each page's URL, permission and parameters are in its file's header.
  */
 #include "ui/app.h"
@@ -28,6 +29,11 @@ static const struct route routes[] = {
 	{ "POST", "/admin/tokens/*/revoke", PERM_ADMIN, page_token_revoke },
 	{ "GET", "/admin/rules", PERM_MANAGE_RULES, page_rules },
 	{ "POST", "/admin/rules/*", PERM_MANAGE_RULES, page_rule_save },
+	{ "GET", "/admin/notifications", PERM_MANAGE_RULES, page_notifications },
+	{ "POST", "/admin/notifications", PERM_MANAGE_RULES, page_notification_save },
+	{ "POST", "/admin/notifications/*", PERM_MANAGE_RULES, page_notification_save },
+	{ "POST", "/admin/notifications/*/delete", PERM_MANAGE_RULES, page_notification_delete },
+	{ "POST", "/admin/notifications/*/test", PERM_MANAGE_RULES, page_notification_test },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -54,7 +54,7 @@ static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL
 	{ sec, "query_timeout", K_DUR, O(f.query_timeout), "5s", 0, 600, NULL }
 
 const char *const upstream_names[UP_COUNT] = {
-	"order", "payment", "coupon", "inventory", "sms",
+	"order", "payment", "coupon", "inventory", "sms", "chat",
 };
 
 #define UPKEYS(name, i) \
@@ -320,6 +320,10 @@ set_defaults(void)
 		if (set_key(&keys[i], NULL, keys[i].def, &why) < 0)
 			die("config: bad default for [%s] %s: %s",
 			    keys[i].section, keys[i].name, why);
+	free(cfg.upstream[UP_CHAT].url);	/* no keys of its own */
+	free(cfg.upstream[UP_CHAT].token);
+	cfg.upstream[UP_CHAT].url = xstrdup("");
+	cfg.upstream[UP_CHAT].token = xstrdup("");
 }
 
 static void

@@ -27,9 +27,11 @@ struct cfg_db {
 	long long query_timeout;
 };
 
-/* The upstream services an action reaches (README: The upstream contract). */
-enum upstream { UP_ORDER, UP_PAYMENT, UP_COUPON, UP_INVENTORY, UP_SMS, UP_COUNT };
-extern const char *const upstream_names[UP_COUNT];	/* "order" ... */
+/* The upstream services an action reaches (README: The upstream contract),
+ * and the team's chat, whose webhooks are the notification channels' own
+ * (no [upstream] keys: its url and token stay ""). */
+enum upstream { UP_ORDER, UP_PAYMENT, UP_COUPON, UP_INVENTORY, UP_SMS, UP_CHAT, UP_COUNT };
+extern const char *const upstream_names[UP_COUNT];	/* "order" ... "chat" */
 
 struct cfg_upstream {
 	char *url;		/* base URL, e.g. https://orders.internal/v1; "": not configured */

@@ -39,6 +39,7 @@ static const char *const whys[DOM_RC_N] = {
 	[OUTBOX_CHANGED] = "操作的状态已经变了，请刷新后再看。",
 	[SELF_APPROVAL] = "不能审批自己提交的操作，请另一位同事审批。",
 	[ACTION_INVALID] = "订单当前的状态不允许这个操作。",
+	[CHANNEL_MISSING] = "没有这个通知频道。",
 };
 
 struct actor

@@ -74,6 +74,7 @@ enum dom_rc {
 	OUTBOX_CHANGED,		/* the action's state does not allow it (it moved on) */
 	SELF_APPROVAL,		/* one's own action needs another person */
 	ACTION_INVALID,		/* the order's state does not allow the action now */
+	CHANNEL_MISSING,	/* no such notification channel */
 	DOM_RC_N
 };
 

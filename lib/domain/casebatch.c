@@ -1,9 +1,11 @@
 /* casebatch.c: changes of many cases at once — the scanner's writes
  * (see casebatch.h) */
 #include "core/db.h"
+#include "domain/anomaly.h"
 #include "domain/audit.h"
 #include "domain/casebatch.h"
 #include "domain/cases.h"
+#include "domain/notify.h"
 
 /* A JSON list of case ids, joined first and each case looked up by its
  * id: the list drives the join (STRAIGHT_JOIN), whatever the statistics
@@ -66,7 +68,7 @@ static struct db_stmt q_cleared = DB_STMT(DB_CONSOLE,
 	"UPDATE " JSON_IDS " SET c.cleared_at = NOW()");
 
 static struct db_stmt q_group_big = DB_STMT(DB_CONSOLE,
-	"SELECT group_key, MIN(group_label), MIN(kind) FROM cases"
+	"SELECT group_key, MIN(group_label), MIN(kind), COUNT(*) FROM cases"
 	" WHERE live = 1 AND group_key IS NOT NULL AND since > NOW() - INTERVAL ? SECOND"
 	" GROUP BY group_key HAVING COUNT(*) >= ?");
 static struct db_stmt q_incident_new = DB_STMT(DB_CONSOLE,
@@ -101,6 +103,10 @@ static struct db_stmt q_escalate_events = DB_STMT(DB_CONSOLE,
 	" '超过受理时限仍未处理，已升级' FROM cases WHERE " ESCALATE);
 static struct db_stmt q_escalate = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET escalated_at = NOW() WHERE " ESCALATE);
+/* what is about to be escalated, for the team's chat */
+static struct db_stmt q_escalating = DB_STMT(DB_CONSOLE,
+	"SELECT COUNT(*), COALESCE(MIN(id), 0), COALESCE(MAX(id), 0),"
+	" GROUP_CONCAT(order_no ORDER BY id SEPARATOR '、' LIMIT 5) FROM cases WHERE " ESCALATE);
 
 /* Waits whose time came: back to the queue — to the owner (acknowledged),
  * or open when nobody holds the case — with the clock going on from where
@@ -190,8 +196,12 @@ incidents_update(struct arena *a, const struct actor *who, long long window,
 		keys[n] = arena_strdup(a, db_str(&res, 0));
 		if ((rc = DB_EXEC(a, &q_incident_new, &ins, DB_STR(db_str(&res, 2)),
 		    DB_STR(keys[n]), DB_STR(db_str(&res, 1)))) != DB_OK ||
-		    (ins.affected && (rc = audit(a, who, "incident_opened", NULL,
-		    arena_printf(a, "事件 %llu", ins.insert_id), db_str(&res, 1))) != DB_OK))
+		    (ins.affected && ((rc = audit(a, who, "incident_opened", NULL,
+		    arena_printf(a, "事件 %llu", ins.insert_id), db_str(&res, 1))) != DB_OK ||
+		    (rc = notify(a, who, "incident", arena_printf(a, "incident %llu",
+		    ins.insert_id), arena_printf(a, "新事件：%s", anomaly_label(db_str(&res, 2))),
+		    arena_printf(a, "%s：%lld 个订单同一原因，已合并为事件 %llu。", db_str(&res, 1),
+		    db_int(&res, 3), ins.insert_id))) != DB_OK)))
 			break;
 		n++;
 	}
@@ -212,10 +222,27 @@ cases_escalate(struct arena *a, const struct actor *who)
 {
 	int rc;
 
-	if ((rc = db_begin(DB_CONSOLE)) != DB_OK ||
-	    (rc = DB_EXEC(a, &q_escalate_events, NULL, ACTOR_ARGS(who))) != DB_OK ||
-	    (rc = db_exec(a, &q_escalate, NULL, 0, NULL)) != DB_OK ||
-	    (rc = db_commit(DB_CONSOLE)) != DB_OK)
+	struct db_res res;
+	long long n = 0, first = 0, last = 0;
+	const char *some = "";
+
+	if ((rc = db_begin(DB_CONSOLE)) != DB_OK)
+		return rc;
+	if ((rc = db_one(a, &q_escalating, &res, 0, NULL)) == DB_OK) {
+		n = db_int(&res, 0);
+		first = db_int(&res, 1);
+		last = db_int(&res, 2);
+		some = arena_strdup(a, db_str(&res, 3) ? db_str(&res, 3) : "");
+	}
+	db_done(&res);
+	if ((rc == DB_OK || rc == DB_NOROW) &&
+	    (rc = DB_EXEC(a, &q_escalate_events, NULL, ACTOR_ARGS(who))) == DB_OK &&
+	    (rc = db_exec(a, &q_escalate, NULL, 0, NULL)) == DB_OK &&
+	    (n == 0 || (rc = notify(a, who, "sla", arena_printf(a, "cases %lld-%lld", first,
+	    last), arena_printf(a, "%lld 个异常单超时升级", n), arena_printf(a,
+	    "超过受理时限仍未处理：订单 %s%s。", some, n > 5 ? " 等" : ""))) == DB_OK))
+		rc = db_commit(DB_CONSOLE);
+	if (rc != DB_OK)
 		db_rollback(DB_CONSOLE);
 	return rc;
 }

@@ -6,8 +6,10 @@
 
 #include "core/db.h"
 #include "core/util.h"
+#include "domain/actions.h"
 #include "domain/audit.h"
 #include "domain/cases.h"
+#include "domain/notify.h"
 #include "domain/outbox.h"
 
 const struct label outbox_states[] = {
@@ -65,8 +67,9 @@ static struct db_stmt q_leased = DB_STMT(DB_CONSOLE,
 	"SELECT id, idem_key, kind, service, path, body, COALESCE(order_no, ''), attempts"
 	" FROM outbox WHERE id = ?");
 static struct db_stmt q_done = DB_STMT(DB_CONSOLE,
-	"UPDATE outbox SET state = IF(kind = 'sms', 'effective', 'sent'), sent_at = NOW(),"
-	" effective_at = IF(kind = 'sms', NOW(), NULL), last_status = ?, last_error = NULL,"
+	"UPDATE outbox SET state = IF(kind IN ('sms', 'notify'), 'effective', 'sent'),"
+	" sent_at = NOW(), effective_at = IF(kind IN ('sms', 'notify'), NOW(), NULL),"
+	" last_status = ?, last_error = NULL,"
 	" reply = ?, ref = ?, lease_until = NULL, leased_by = NULL, updated_at = NOW()"
 	" WHERE id = ? AND state = 'sending' AND leased_by = ?");
 static struct db_stmt q_failed = DB_STMT(DB_CONSOLE,
@@ -208,9 +211,16 @@ outbox_submit(struct arena *a, const struct actor *who, const struct outbox_new 
 	*id = (long long)res.insert_id;
 	*state = over ? "approval" : "queued";
 	db_done(&res);
+	if (strcmp(n->kind, "notify") == 0)
+		return DOM_OK;	/* a message about something: that is what is audited */
 	if (n->case_id && (rc = DB_EXEC(a, &q_case_event, NULL, DB_INT(n->case_id),
 	    DB_INT(n->order_id), ACTOR_ARGS(who), DB_STR(arena_printf(a, "%s%s", n->summary,
 	    over ? "（超出限额，待审批）" : "")))) != DB_OK)
+		return rc;
+	if (over && (rc = notify(a, who, "approval", arena_printf(a, "action %lld", *id),
+	    arena_printf(a, "待审批：%s", n->summary), arena_printf(a,
+	    "%s 提交%s%s，超出其限额，请有审批权限的同事处理。", who->name,
+	    n->order_no ? "订单 " : "", n->order_no ? n->order_no : ""))) != DB_OK)
 		return rc;
 	return audit(a, who, arena_printf(a, "action_%s", n->kind), n->order_no,
 	    arena_printf(a, "操作 %lld", *id), arena_printf(a, "%s%s", n->summary,
@@ -400,6 +410,17 @@ outbox_answer(struct arena *a, const char *by, const struct outbox_item *it,
 		return rc;
 	rc = res.affected ? DB_OK : OUTBOX_CHANGED;
 	db_done(&res);
+	if (rc == DB_OK && out == OUT_RETRY && it->attempts >= max_attempts &&
+	    strcmp(it->kind, "notify") != 0) {
+		struct actor me = actor_make(ACTOR_SCANNER, "mend-dispatch");
+
+		rc = notify(a, &me, "dead", arena_printf(a, "action %lld", it->id),
+		    arena_printf(a, "操作多次失败：%s%s", *it->order_no ? "订单 " : "操作 ",
+		    *it->order_no ? it->order_no : arena_printf(a, "%lld", it->id)),
+		    arena_printf(a, "%s试了 %d 次仍未成功：%s。请在“操作”页重试或撤回。",
+		    action_kind(it->kind) ? action_kind(it->kind)->label : it->kind,
+		    it->attempts, message ? message : "没有答复"));
+	}
 	return rc;
 }
 

@@ -149,7 +149,7 @@ page_refused(struct req *r, int rc)
 	switch (rc) {
 	case CASE_MISSING: case AGENT_MISSING: case ROLE_MISSING:
 	case SESSION_MISSING: case TOKEN_MISSING: case SILENCE_MISSING:
-	case RULE_MISSING: case OUTBOX_MISSING:
+	case RULE_MISSING: case OUTBOX_MISSING: case CHANNEL_MISSING:
 		status = 404;
 		break;
 	case NOT_A_PERSON: case AGENT_SELF: case CASE_TAKEN: case SELF_APPROVAL:
@@ -229,6 +229,7 @@ page_admin_nav(struct req *r, json_object *model, const char *current)
 		{ "roles", "角色与权限", "/admin/roles", PERM_ADMIN },
 		{ "tokens", "API 令牌", "/admin/tokens", PERM_ADMIN },
 		{ "rules", "异常规则", "/admin/rules", PERM_MANAGE_RULES },
+		{ "notifications", "通知频道", "/admin/notifications", PERM_MANAGE_RULES },
 		{ "audit", "审计日志", "/admin/audit", PERM_ADMIN },
 	};
 	json_object *arr;

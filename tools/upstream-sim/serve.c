@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "core/db.h"
 #include "core/log.h"
@@ -72,6 +75,8 @@ route_service(const char *path)
 	char no[33];
 	const struct route *rt = find_route(path, no);
 
+	if (strncmp(path, "/hooks/", 7) == 0)
+		return UP_CHAT;
 	return rt ? (int)rt->svc : -1;
 }
 
@@ -223,6 +228,27 @@ operator_of(struct call *c)
 	return 0;
 }
 
+/* hook_signed: DingTalk's signature of timestamp (ms, within an hour) with
+ * secret: base64 of HMAC-SHA256 over "timestamp\nsecret" (the query's
+ * value arrives decoded). */
+static int
+hook_signed(struct arena *a, const char *ts, const char *sign, const char *secret)
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	char b64[sodium_base64_ENCODED_LEN(sizeof(mac), sodium_base64_VARIANT_ORIGINAL)];
+	const char *plain = arena_printf(a, "%s\n%s", ts, secret);
+	long long ms;
+
+	if (parse_i64(ts, strlen(ts), &ms) < 0 || llabs(ms / 1000 - (long long)time(NULL)) > 3600)
+		return 0;
+	crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)plain, strlen(plain));
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+	return strcmp(b64, sign) == 0;
+}
+
 /* --- one request ---------------------------------------------------------- */
 
 /* key_ok: a key of visible ASCII characters, as any client makes them. */
@@ -314,6 +340,46 @@ out:
 	buf_free(&canon);
 }
 
+/* hook: a chat webhook (POST /hooks/NAME), as WeCom and DingTalk answer
+ * one: {"errcode": 0} when the JSON is a message.  No key, no token (a
+ * webhook's token is its address).  /hooks/signed also checks DingTalk's
+ * signature, with the secret HOOK_SECRET. */
+#define HOOK_SECRET "sim-hook-secret"
+
+static void
+hook(const struct sim_req *r, struct sim_resp *out, struct arena *a)
+{
+	struct json_object *body = NULL, *o;
+	const char *message, *ts, *sign;
+	int status;
+
+	if (strcmp(r->method, "POST") != 0)
+		reply_msg(out, 405, "只接受 POST 请求");
+	else if (fault_take(UP_CHAT, &status, &message)) {
+		reply_msg(out, status, "%s", message);
+		out->outcome = "fault";
+	} else if ((body = parse_body(r->body, r->len)) == NULL)
+		reply_msg(out, 400, "请求体不是合法的 JSON 对象");
+	else if (strcmp(r->path, "/hooks/signed") == 0 &&
+	    ((ts = r->arg(r, "timestamp")) == NULL || (sign = r->arg(r, "sign")) == NULL ||
+	    !hook_signed(a, ts, sign, HOOK_SECRET))) {
+		o = json_object_new_object();
+		json_object_object_add(o, "errcode", json_object_new_int(310000));
+		json_object_object_add(o, "errmsg", json_object_new_string("sign not match"));
+		reply_json(out, 200, o);
+		out->outcome = "refused";
+	} else {
+		o = json_object_new_object();
+		json_object_object_add(o, "errcode", json_object_new_int(0));
+		json_object_object_add(o, "errmsg", json_object_new_string("ok"));
+		reply_json(out, 200, o);
+		out->outcome = "applied";
+		out->effect = 1;
+	}
+	json_object_put(body);
+	record(a, "chat", r, out);
+}
+
 void
 serve(const struct sim_req *r, struct sim_resp *out, struct arena *a)
 {
@@ -324,6 +390,10 @@ serve(const struct sim_req *r, struct sim_resp *out, struct arena *a)
 	int status;
 
 	out->outcome = "invalid";
+	if (strncmp(r->path, "/hooks/", 7) == 0) {
+		hook(r, out, a);
+		return;
+	}
 	if ((rt = find_route(r->path, order_no)) == NULL) {
 		reply_msg(out, 404, "没有这个接口");
 		record(a, "", r, out);
