@@ -63,6 +63,9 @@ DOMAIN_OBJS = \
 	$(BUILD)/lib/domain/agents.o \
 	$(BUILD)/lib/domain/anomaly.o \
 	$(BUILD)/lib/domain/audit.o \
+	$(BUILD)/lib/domain/automation.o \
+	$(BUILD)/lib/domain/autorules.o \
+	$(BUILD)/lib/domain/backtest.o \
 	$(BUILD)/lib/domain/casebatch.o \
 	$(BUILD)/lib/domain/cases.o \
 	$(BUILD)/lib/domain/notify.o \
@@ -97,7 +100,8 @@ TOOLS = \
 
 PROBES = \
 	$(BUILD)/probe_order.fcgi \
-	$(BUILD)/probe_search.fcgi
+	$(BUILD)/probe_search.fcgi \
+	$(BUILD)/probe_action.fcgi
 
 UNIT_TESTS = \
 	$(BUILD)/tests/unit_lib \

@@ -46,6 +46,7 @@
 #include "core/text.h"
 #include "core/util.h"
 #include "domain/anomaly.h"
+#include "domain/automation.h"
 #include "domain/casebatch.h"
 #include "domain/cases.h"
 #include "domain/prodindex.h"
@@ -376,7 +377,9 @@ find(struct pass *p, const struct anomaly_kind *k, const struct rule *r,
 		m[i].order_no = copy(&p->a, db_str(&res, 1));
 		m[i].user_id = db_int(&res, 2);
 		m[i].amount = db_int(&res, 3);
-		m[i].since = copy(&p->a, db_str(&res, 4));
+		/* a row without its time (a paid order without paid_at, on a
+		 * replica that lost it): the trouble began with the order */
+		m[i].since = copy(&p->a, db_str(&res, db_null(&res, 4) ? 10 : 4));
 		m[i].warehouse = copy(&p->a, db_str(&res, 5));
 		m[i].carrier = copy(&p->a, db_str(&res, 6));
 		m[i].sku = copy(&p->a, db_str(&res, 7));
@@ -725,11 +728,11 @@ changed(struct pass *p, const char *since, json_object **batches, size_t *nb)
 }
 
 /* housekeeping: incidents, the silences that ended, the waits that
- * ended, escalation. */
+ * ended, escalation, then the automation rules. */
 static int
 housekeeping(struct pass *p)
 {
-	int64_t t0 = now_ms(), t1, t2;
+	int64_t t0 = now_ms(), t1, t2, t3;
 	int rc;
 
 	if ((rc = incidents_update(&p->a, &scanner, cfg.group_window,
@@ -742,9 +745,14 @@ housekeeping(struct pass *p)
 	if ((rc = cases_wake(&p->a, &scanner)) != DB_OK ||
 	    (rc = cases_escalate(&p->a, &scanner)) != DB_OK)
 		return rc;
+	t3 = now_ms();
+	/* the rules act on the cases as this pass left them; a rule that
+	 * fails is logged and leaves the pass (and the next one) alone */
+	if ((rc = automation_run(&p->a)) != DB_OK)
+		log_ev(LOG_ERROR, NULL, "automation_failed", "error=%d", rc);
 	log_ev(LOG_DEBUG, NULL, "scan_housekeeping", "incidents_ms=%lld silences_ms=%lld"
-	    " escalation_ms=%lld", (long long)(t1 - t0), (long long)(t2 - t1),
-	    (long long)(now_ms() - t2));
+	    " escalation_ms=%lld automation_ms=%lld", (long long)(t1 - t0),
+	    (long long)(t2 - t1), (long long)(t3 - t2), (long long)(now_ms() - t3));
 	return DB_OK;
 }
 

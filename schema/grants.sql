@@ -36,4 +36,7 @@ GRANT SELECT, INSERT ON `@CONSOLE@`.case_events TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.scan_state TO ordermend_web;
 GRANT SELECT, INSERT ON `@CONSOLE@`.scan_runs TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.outbox TO ordermend_web;
+GRANT SELECT, INSERT, UPDATE ON `@CONSOLE@`.automation_rules TO ordermend_web;
+GRANT SELECT, UPDATE ON `@CONSOLE@`.automation_switch TO ordermend_web;
+GRANT SELECT, INSERT ON `@CONSOLE@`.automation_actions TO ordermend_web;
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@CONSOLE@`.notify_channels TO ordermend_web;

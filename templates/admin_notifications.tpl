@@ -15,7 +15,7 @@
     <details><summary>修改</summary>
       <label>名称 <input name="name" value="{{name}}" maxlength="64" required></label>
       <label>类型 <select name="kind">{{#kinds}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></label>
-      <label>Webhook 地址（原地址含令牌，不显示；留空则保留）<input name="url" maxlength="500" autocomplete="off"></label>
+      <label>机器人推送地址（原地址含令牌，不显示；留空则保留）<input name="url" maxlength="500" autocomplete="off"></label>
       <label>签名密钥（钉钉；留空则保留原来的）<input name="secret" maxlength="128" autocomplete="off"></label>
       <div class="filter-row"><span class="filter-label">通知</span>
 {{#events}}        <label class="check"><input type="checkbox" name="event" value="{{code}}"{{#checked}} checked{{/checked}}> {{label}}</label>
@@ -39,7 +39,7 @@
     <input type="hidden" name="csrf" value="{{csrf}}">
     <label>名称 <input name="name" value="{{name}}" maxlength="64" required placeholder="例如：客服主管群"></label>
     <label>类型 <select name="kind">{{#kinds}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></label>
-    <label>Webhook 地址 <input name="url" value="{{url_value}}" maxlength="500" required autocomplete="off" placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"></label>
+    <label>机器人推送地址 <input name="url" value="{{url_value}}" maxlength="500" required autocomplete="off" placeholder="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"></label>
     <label>签名密钥（钉钉的“加签”，可不填）<input name="secret" maxlength="128" autocomplete="off"></label>
     <div class="filter-row"><span class="filter-label">通知</span>
 {{#events}}      <label class="check"><input type="checkbox" name="event" value="{{code}}"{{#checked}} checked{{/checked}}> {{label}}</label>

@@ -25,7 +25,8 @@
 {{/live}}{{#has_wait_until}}    <div><dt>等待至</dt><dd class="time">{{wait_until}}</dd></div>
 {{/has_wait_until}}
     <div><dt>处理人</dt><dd title="{{assignee_login}}">{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}未认领{{/no_assignee}}</dd></div>
-{{#has_group}}    <div><dt>分组</dt><dd>{{group_label}}</dd></div>
+{{#has_team}}    <div><dt>团队</dt><dd><span class="badge badge-{{team_tone}}">{{team_label}}</span></dd></div>
+{{/has_team}}{{#has_group}}    <div><dt>分组</dt><dd>{{group_label}}</dd></div>
 {{/has_group}}
 {{#closed}}    <div><dt>关闭时间</dt><dd class="time">{{resolved_at}}</dd></div>
     <div><dt>关闭人</dt><dd title="{{resolved_by_login}}">{{resolved_by}}</dd></div>
@@ -85,9 +86,19 @@
 {{/agents}}    </select>
     <button type="submit">指派</button>
   </form>
-{{#err_to}}  <p class="field-error">{{message}}</p>
-{{/err_to}}
 {{/can_assign}}
+{{#can_escalate}}
+  <form method="post" action="{{u_escalate}}" class="inline-form" id="escalate">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <select name="to" aria-label="升级给" required><option value="">升级给…</option>
+{{#escalate_to}}      <option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+{{/escalate_to}}    </select>
+    <input name="reason" maxlength="255" required placeholder="情况说明（必填），例如：客户坚持已付款，请支付组核对流水" aria-label="升级说明">
+    <button type="submit" class="escalate">升级</button>
+  </form>
+{{/can_escalate}}
+{{#err_to}}  <p class="field-error" role="alert">{{message}}</p>
+{{/err_to}}
 {{/can_close}}
 {{#err_reason}}  <p class="field-error" role="alert">{{message}}</p>
 {{/err_reason}}

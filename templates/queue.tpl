@@ -37,6 +37,9 @@
     <label>处理人 <select name="assignee">
 {{#assignees}}      <option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>
 {{/assignees}}    </select></label>
+    <label>团队 <select name="team"><option value="">全部</option>
+{{#teams}}      <option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+{{/teams}}    </select></label>
     <label>严重程度 <select name="severity"><option value="">全部</option>
 {{#severities}}      <option value="{{code}}"{{#selected}} selected{{/selected}}>{{label}}</option>
 {{/severities}}    </select></label>
@@ -62,7 +65,8 @@
 {{#err_kind}}  <p class="field-error">{{message}}</p>
 {{/err_kind}}{{#err_state}}  <p class="field-error">{{message}}</p>
 {{/err_state}}{{#err_assignee}}  <p class="field-error">{{message}}</p>
-{{/err_assignee}}{{#err_severity}}  <p class="field-error">{{message}}</p>
+{{/err_assignee}}{{#err_team}}  <p class="field-error">{{message}}</p>
+{{/err_team}}{{#err_severity}}  <p class="field-error">{{message}}</p>
 {{/err_severity}}{{#err_sla}}  <p class="field-error">{{message}}</p>
 {{/err_sla}}{{#err_age}}  <p class="field-error">{{message}}</p>
 {{/err_age}}{{#err_min}}  <p class="field-error">最低金额：{{message}}</p>
@@ -103,7 +107,7 @@
         <td data-label="订单号" class="c-order"><a href="{{order_url}}" class="mono">{{order_no}}</a></td>
         <td data-label="金额" class="num c-amount">¥{{amount}}</td>
         <td data-label="情况" class="facts-cell">{{facts}}<br><span class="time">发生于 {{since}}</span></td>
-        <td data-label="状态" class="c-state"><span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}}{{#reminded}} <span class="badge badge-amber">提醒</span>{{/reminded}}</td>
+        <td data-label="状态" class="c-state"><span class="badge badge-{{state_tone}}">{{state_label}}</span>{{#escalated}} <span class="badge badge-orange">已升级</span>{{/escalated}}{{#reminded}} <span class="badge badge-amber">提醒</span>{{/reminded}}{{#has_team}} <span class="badge badge-{{team_tone}}">{{team_label}}</span>{{/has_team}}</td>
         <td data-label="处理人" class="assignee">{{#has_assignee}}{{assignee}}{{/has_assignee}}{{#no_assignee}}<span class="muted">未认领</span>{{/no_assignee}}</td>
 {{#live}}        <td data-label="时限" class="due{{#overdue}} late{{/overdue}}">{{due}}</td>
         <td class="c-claim">{{#no_assignee}}<button type="submit" class="small claim" formaction="{{claim_url}}">认领</button>{{/no_assignee}}</td>

@@ -113,6 +113,23 @@ void page_token_revoke(struct req *r);
 void page_rules(struct req *r);
 void page_rule_save(struct req *r);
 
+/* automation.c: the list and the kill switch; automation_rule.c: one rule */
+struct arena;
+struct automation_rule;
+struct automation_switch;
+/* automation_summary: a rule's conditions and action in one line. */
+const char *automation_summary(struct arena *a, const struct automation_rule *r);
+/* automation_switch_model: the switch's state and its forms' addresses. */
+void automation_switch_model(struct req *r, json_object *m,
+    const struct automation_switch *s);
+/* automation_state_model: a rule's state as a badge (state_label, _tone). */
+void automation_state_model(json_object *o, int enabled, int stopped);
+void page_automation(struct req *r);
+void page_automation_stop(struct req *r);
+void page_automation_resume(struct req *r);
+void page_automation_rule(struct req *r);
+void page_automation_save(struct req *r);
+
 /* notifications.c */
 void page_notifications(struct req *r);
 void page_notification_save(struct req *r);

@@ -1,10 +1,10 @@
 /* notifications.c: the team's chat channels — where the console says what
  * needs people
  *
- * GET  /admin/notifications            (manage_rules) the channels, a form
+ * GET  /admin/notifications            (manage_automation) the channels, a form
  *      for a new one, and the latest messages with where each stands
- * POST /admin/notifications            (manage_rules) a new channel
- * POST /admin/notifications/{id}       (manage_rules) change it
+ * POST /admin/notifications            (manage_automation) a new channel
+ * POST /admin/notifications/{id}       (manage_automation) change it
  *      name      1..64 characters
  *      kind      wecom, dingtalk or slack
  *      url       the webhook: http(s)://..., at most 500 characters; on a
@@ -13,8 +13,8 @@
  *                keeps the one saved
  *      event     repeatable: incident sla dead approval (at least one)
  *      enabled   1, or absent for off
- * POST /admin/notifications/{id}/delete  (manage_rules)
- * POST /admin/notifications/{id}/test    (manage_rules) send a test message
+ * POST /admin/notifications/{id}/delete  (manage_automation)
+ * POST /admin/notifications/{id}/test    (manage_automation) send a test message
  *
  * The channels are lib/domain/notify.c's (audited there, the secret and the
  * webhook's address never); the messages go through the outbox.
@@ -168,7 +168,7 @@ read(struct req *r, struct channel *c)
 		c->url = NULL;		/* a change keeps the saved address */
 	else if (rc != REQ_OK || (strncmp(c->url, "https://", 8) != 0 &&
 	    strncmp(c->url, "http://", 7) != 0) || strpbrk(c->url, " \"'<>") != NULL)
-		m_str(errs, "url", "请填写机器人的 Webhook 地址（http:// 或 https:// 开头）。");
+		m_str(errs, "url", "请填写机器人的推送地址（http:// 或 https:// 开头）。");
 	if (req_str(r, "secret", 128, &c->secret) == REQ_BAD)
 		m_str(errs, "secret", "签名密钥最多 128 个字符。");
 	n = (size_t)req_all(r, "event", ev, NELEM(ev));

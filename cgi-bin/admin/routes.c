@@ -1,11 +1,13 @@
-/* routes.c: the admin program — administration: agents, roles, API tokens, anomaly rules
+/* routes.c: the admin program — administration: agents, roles, API tokens, anomaly rules,
+ * automation
  *
  * mount: = /admin
  * mount: /admin/
  *
  * Its pages, one a file: agents.c: the list and a new agent; agent.c: one
  * agent; roles.c; tokens.c; rules.c; notifications.c: the team's chat
- * channels.
+ * channels; automation.c: the automation rules and the kill switch;
+ * automation_rule.c: one rule, its dry run and backtest.
  * Each page's URL, permission and parameters are in its file's header.
  */
 #include "ui/app.h"
@@ -29,11 +31,16 @@ static const struct route routes[] = {
 	{ "POST", "/admin/tokens/*/revoke", PERM_ADMIN, page_token_revoke },
 	{ "GET", "/admin/rules", PERM_MANAGE_RULES, page_rules },
 	{ "POST", "/admin/rules/*", PERM_MANAGE_RULES, page_rule_save },
-	{ "GET", "/admin/notifications", PERM_MANAGE_RULES, page_notifications },
-	{ "POST", "/admin/notifications", PERM_MANAGE_RULES, page_notification_save },
-	{ "POST", "/admin/notifications/*", PERM_MANAGE_RULES, page_notification_save },
-	{ "POST", "/admin/notifications/*/delete", PERM_MANAGE_RULES, page_notification_delete },
-	{ "POST", "/admin/notifications/*/test", PERM_MANAGE_RULES, page_notification_test },
+	{ "GET", "/admin/notifications", PERM_MANAGE_AUTOMATION, page_notifications },
+	{ "POST", "/admin/notifications", PERM_MANAGE_AUTOMATION, page_notification_save },
+	{ "POST", "/admin/notifications/*", PERM_MANAGE_AUTOMATION, page_notification_save },
+	{ "POST", "/admin/notifications/*/delete", PERM_MANAGE_AUTOMATION, page_notification_delete },
+	{ "POST", "/admin/notifications/*/test", PERM_MANAGE_AUTOMATION, page_notification_test },
+	{ "GET", "/admin/automation", PERM_MANAGE_AUTOMATION, page_automation },
+	{ "POST", "/admin/automation/stop", PERM_MANAGE_AUTOMATION, page_automation_stop },
+	{ "POST", "/admin/automation/resume", PERM_MANAGE_AUTOMATION, page_automation_resume },
+	{ "GET", "/admin/automation/*", PERM_MANAGE_AUTOMATION, page_automation_rule },
+	{ "POST", "/admin/automation/*", PERM_MANAGE_AUTOMATION, page_automation_save },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -19,10 +19,10 @@
  * it waits for a second person (/approvals).  The answer is 303 to the
  * order (or the case), or JSON {id, state, summary}.
  *
- * The form's key comes from the order, the kind and how many actions the
- * order has had: two agents who opened the same form at once submit one
- * action (the second sees it done; with other values, 422), while a new
- * action after it gets a new key.
+ * The form's key comes from the order, the kind and the order's newest
+ * action: two agents who opened the same form at once submit one action
+ * (the second sees it done; with other values, 422), while a new action
+ * after it gets a new key.
  */
 #include <string.h>
 
@@ -49,22 +49,23 @@ static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 	" FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE o.order_no = ?");
 enum { A_ID, A_NO, A_USER, A_WH, A_RNAME, A_RPHONE, A_PROVINCE, A_CITY, A_DISTRICT,
 	A_DETAIL, A_UNAME, A_ITEMS, A_STATE };
-/* The order's actions: those on their way, and how many it has had (the
- * form key's part). */
+/* The order's latest actions: those on their way are shown, and the
+ * newest one's id is the form key's part. */
 static struct db_stmt q_actions = DB_STMT(DB_CONSOLE,
-	"SELECT id, kind, summary, state, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'),"
-	" COUNT(*) OVER () FROM outbox FORCE INDEX (ix_outbox_order) WHERE order_id = ?"
-	" ORDER BY id DESC LIMIT 20");
+	"SELECT id, kind, summary, state, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i')"
+	" FROM outbox FORCE INDEX (ix_outbox_order) WHERE order_id = ?"
+	" ORDER BY created_at DESC, id DESC LIMIT 20");
 static struct db_stmt q_case = DB_STMT(DB_CONSOLE,
 	"SELECT order_id FROM cases WHERE id = ?");
 
-/* form_key: the idempotency key of this form now (see the header). */
+/* form_key: the idempotency key of this form now (see the header): the
+ * order, the kind, the case and the order's newest action. */
 static const char *
-form_key(struct arena *a, const struct act *x, long long actions)
+form_key(struct arena *a, const struct act *x, long long newest)
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	const char *src = arena_printf(a, "%s\n%s\n%lld\n%lld", x->o.no, x->kind->code,
-	    x->case_id, actions);
+	    x->case_id, newest);
 	char *k = arena_alloc(a, 45);
 
 	crypto_hash_sha256(h, (const unsigned char *)src, strlen(src));
@@ -80,7 +81,7 @@ load(struct req *r, json_object *m, struct act *x)
 	struct arena *a = &r->arena;
 	json_object *arr, *e;
 	struct db_res res;
-	long long total = 0;
+	long long newest = 0;
 	int rc = DB_ONE(a, &q_order, &res, DB_STR(x->o.no));
 
 	if (rc != DB_OK) {
@@ -117,7 +118,8 @@ load(struct req *r, json_object *m, struct act *x)
 	while ((rc = db_next(&res)) > 0) {
 		const char *state = db_str(&res, 3);
 
-		total = db_int(&res, 5);
+		if (newest == 0)
+			newest = db_int(&res, 0);
 		if (!str_in_list("approval queued sending sent", state))
 			continue;
 		e = m_push(arr, m_obj());
@@ -128,7 +130,7 @@ load(struct req *r, json_object *m, struct act *x)
 	m_bool(m, "has_in_flight", json_object_array_length(arr) > 0);
 	if (rc < 0 || (rc = db_done(&res)) != DB_OK)
 		return rc;
-	x->key = form_key(a, x, total);
+	x->key = form_key(a, x, newest);
 	return DB_OK;
 }
 

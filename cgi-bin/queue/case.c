@@ -2,10 +2,12 @@
  *
  * GET  /cases/{id}                   (view_orders) the case, its playbook
  *   and the actions valid for its order now, the order, notes and history
- * POST /cases/{id}/{claim,wait,resume,resolve,dismiss,note}  (view_orders)
+ * POST /cases/{id}/{claim,wait,resume,resolve,dismiss,note,escalate}
+ *                                    (view_orders)
  * POST /cases/{id}/assign            (approve)
- *   reason    dismiss (required), resolve, note (required)
- *   to        assign: the agent's id
+ *   reason    dismiss, note, escalate (required); resolve
+ *   to        assign: the agent's id; escalate: a lead's id or a team
+ *             (payment warehouse carrier)
  *   back      claim from a queue row: return to this local queue link
  *             (back_link) instead of the case
  *
@@ -39,7 +41,7 @@ static struct db_stmt q_case = DB_STMT(DB_CONSOLE,
 	" TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at),"
 	" c.state = 'open' AND c.ack_due_at < NOW(),"
 	" c.sku, c.warehouse, DATE_FORMAT(c.wait_until, '%Y-%m-%d %H:%i'), c.reminded,"
-	" r.login"
+	" r.login, c.team"
 	" FROM cases c LEFT JOIN agents a ON a.id = c.assignee_id"
 	" LEFT JOIN silences s ON s.id = c.silence_id"
 	" LEFT JOIN agents r ON r.id = c.resolved_by WHERE c.id = ?");
@@ -48,7 +50,14 @@ enum { C_ID, C_KIND, C_ORDER_ID, C_NO, C_STATE, C_SEVERITY, C_AMOUNT, C_SINCE,
 	C_RESOLVED, C_RESOLUTION, C_REOPENED, C_GROUP, C_INCIDENT, C_LOGIN,
 	C_NAME, C_ASSIGNEE, C_SILENCE, C_SILENCE_REASON, C_SILENCE_ENDS,
 	C_RESOLVER, C_DUE_MIN, C_LEFT_MIN, C_ACK_LATE, C_SKU, C_WAREHOUSE, C_UNTIL,
-	C_REMINDED, C_RESOLVER_LOGIN };
+	C_REMINDED, C_RESOLVER_LOGIN, C_TEAM };
+/* Whom a case may be escalated to: the leads (enabled people who may
+ * approve). */
+static struct db_stmt q_leads = DB_STMT(DB_CONSOLE,
+	"SELECT DISTINCT a.id, a.login, a.display_name FROM agents a"
+	" JOIN agent_roles ar ON ar.agent_id = a.id"
+	" JOIN role_permissions p ON p.role = ar.role AND p.permission = 'approve'"
+	" WHERE a.disabled_at IS NULL AND a.service = 0 ORDER BY a.login LIMIT 100");
 static struct db_stmt q_history = DB_STMT(DB_CONSOLE,
 	"(SELECT e.at, e.actor_type, COALESCE(a.login, NULLIF(e.actor, '')), e.kind,"
 	" e.detail, e.id, a.display_name FROM case_events e"
@@ -167,6 +176,42 @@ shop_time(struct arena *a, long long ahead, int h)
 	}
 	strftime(out, sizeof(out), "%Y-%m-%d %H:%M", &tm);
 	return arena_strdup(a, out);
+}
+
+/* escalate_form: whom the case can be handed to: the teams, then the
+ * leads. */
+static int
+escalate_form(struct req *r, json_object *m)
+{
+	json_object *arr = m_add(m, "escalate_to", m_arr()), *o;
+	const char *to = req_get(r, "to");
+	struct db_res res;
+	const struct label *t;
+	int rc;
+
+	m_bool(m, "can_escalate", 1);
+	for (t = case_teams; t->code; t++) {
+		o = m_push(arr, m_obj());
+		m_str(o, "value", t->code);
+		m_str(o, "label", t->label);
+		m_bool(o, "selected", to && strcmp(to, t->code) == 0);
+	}
+	if ((rc = db_exec(&r->arena, &q_leads, &res, 0, NULL)) != DB_OK)
+		return rc;
+	while ((rc = db_next(&res)) > 0) {
+		const char *id = arena_printf(&r->arena, "%lld", db_int(&res, 0));
+
+		o = m_push(arr, m_obj());
+		m_str(o, "value", id);
+		m_str(o, "label", arena_printf(&r->arena, "主管 %s（%s）", db_str(&res, 2),
+		    db_str(&res, 1)));
+		m_bool(o, "selected", to && strcmp(to, id) == 0);
+	}
+	if (rc < 0) {
+		db_done(&res);
+		return rc;
+	}
+	return db_done(&res);
 }
 
 /* wait_form: the ends a wait may take: in two hours, tomorrow at ten, and
@@ -311,6 +356,9 @@ show_case(struct req *r, long long id, const char *reason)
 	m_opt(c, "assignee", "has_assignee", db_str(&res, C_NAME));
 	m_bool(c, "no_assignee", db_null(&res, C_ASSIGNEE));
 	m_str(c, "assignee_login", db_str(&res, C_LOGIN));
+	if (!db_null(&res, C_TEAM))
+		m_label(c, "team", label_of(case_teams, db_str(&res, C_TEAM)));
+	m_bool(c, "has_team", !db_null(&res, C_TEAM));
 	m_facts(r, c, "group_label", db_str(&res, C_GROUP));
 	m_bool(c, "has_group", db_str(&res, C_GROUP) && *db_str(&res, C_GROUP));
 	if (!db_null(&res, C_INCIDENT)) {
@@ -330,6 +378,7 @@ show_case(struct req *r, long long id, const char *reason)
 	m_str(m, "u_dismiss", url_for(a, "/cases/%lld/dismiss", id));
 	m_str(m, "u_note", url_for(a, "/cases/%lld/note", id));
 	m_str(m, "u_assign", url_for(a, "/cases/%lld/assign", id));
+	m_str(m, "u_escalate", url_for(a, "/cases/%lld/escalate", id));
 	m_str(m, "reason", reason ? reason : "");
 	no = arena_strdup(a, db_str(&res, C_NO));
 	sku = db_str(&res, C_SKU) ? arena_strdup(a, db_str(&res, C_SKU)) : NULL;
@@ -347,6 +396,7 @@ show_case(struct req *r, long long id, const char *reason)
 	}
 	if (((rc = order_panel(r, m, order_id, no, id, k)) != DB_OK && rc != DB_NOROW) ||
 	    (can_wait && (rc = wait_form(r, m, sku, wh)) != DB_OK) ||
+	    (can_wait && (rc = escalate_form(r, m)) != DB_OK) ||
 	    (rc = history(r, m, id, order_id)) != DB_OK ||
 	    (rc = agent_choices(r, m, 0)) != DB_OK) {
 		page_db_error(r, rc);
@@ -381,6 +431,20 @@ wait_until(struct req *r)
 	return arena_strdup(&r->arena, t);
 }
 
+/* escalate_to: whom an escalation is for: a team (*team) or a lead's id
+ * (*to); 0 when the form names neither. */
+static int
+escalate_to(struct req *r, const char **team, long long *to)
+{
+	const char *v = req_get(r, "to");
+
+	if (v && label_known(case_teams, v)) {
+		*team = v;
+		return 1;
+	}
+	return req_int(r, "to", 1, 999999999999LL, to) == REQ_OK;
+}
+
 /* holder: who holds case id now, for a refusal. */
 static const char *
 holder(struct req *r, long long id)
@@ -410,6 +474,7 @@ void
 page_case_act(struct req *r)
 {
 	const char *action = strrchr(r->path, '/') + 1, *text = NULL, *until = NULL;
+	const char *team = NULL;
 	json_object *errs = page_errs(r), *m;
 	long long id = page_id(r, 0), to = 0;
 	int rc;
@@ -421,15 +486,17 @@ page_case_act(struct req *r)
 	rc = req_str(r, "reason", REASON_MAX, &text);
 	if (rc == REQ_BAD)
 		m_str(errs, "reason", "最多 255 个字。");
-	else if (rc == REQ_MISSING && (strcmp(action, "dismiss") == 0 ||
-	    strcmp(action, "note") == 0))
+	else if (rc == REQ_MISSING && str_in_list("dismiss,note,escalate", action))
 		m_str(errs, "reason", strcmp(action, "note") == 0 ? "备注不能为空。" :
+		    strcmp(action, "escalate") == 0 ? "升级需要写明情况，方便接手的人处理。" :
 		    "忽略异常单需要写明原因。");
 	if (rc != REQ_OK)
 		text = NULL;
 	if (strcmp(action, "assign") == 0 &&
 	    req_int(r, "to", 1, 999999999999LL, &to) != REQ_OK)
 		m_str(errs, "to", "请选择要指派的客服。");
+	if (strcmp(action, "escalate") == 0 && !escalate_to(r, &team, &to))
+		m_str(errs, "to", "请选择升级给哪位主管或哪个团队。");
 	if (strcmp(action, "silence") == 0)
 		m_str(errs, "action", "请在异常队列中批量静默。");
 	if (strcmp(action, "wait") == 0 && (until = wait_until(r)) == NULL)
@@ -440,7 +507,7 @@ page_case_act(struct req *r)
 	}
 	if ((rc = db_begin(DB_CONSOLE)) == DB_OK &&
 	    (rc = case_act(&r->arena, auth_actor(r), id, action, &(struct case_args){
-	    .to = to, .until = until,
+	    .to = to, .until = until, .team = team,
 	    .text = strcmp(action, "resolve") == 0 && !text ? "已处理" : text })) == DB_OK)
 		rc = db_commit(DB_CONSOLE);
 	if (rc != DB_OK) {
@@ -448,8 +515,8 @@ page_case_act(struct req *r)
 		if (rc == AGENT_MISSING) {	/* the case is there: the form again */
 			m_str(errs, "to", "这个客服不存在或已停用。");
 			show_case(r, id, text);
-		} else if (rc == WAIT_BAD) {
-			m_str(errs, "until", dom_why(rc));
+		} else if (rc == WAIT_BAD || rc == NOT_A_LEAD || rc == TEAM_UNKNOWN) {
+			m_str(errs, rc == WAIT_BAD ? "until" : "to", dom_why(rc));
 			show_case(r, id, text);
 		} else if (rc == CASE_MISSING)
 			page_error(r, 404, "没有这个异常单", "异常单 %lld 不存在。", id);

@@ -6,6 +6,8 @@
  *   kind      repeatable, an anomaly kind
  *   state     open acknowledged waiting, or closed (the recently closed)
  *   assignee  anyone (default) me unassigned
+ *   team      a team's queue: the cases escalated to it (payment
+ *             warehouse carrier)
  *   severity  1..4, at least this
  *   sla       overdue (past the resolve target), escalated (open past the
  *             acknowledge target), soon (due within the hour)
@@ -27,6 +29,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "core/util.h"
+#include "domain/cases.h"
 #include "domain/shop.h"
 #include "ui/page.h"
 #include "ui/views.h"
@@ -154,6 +157,7 @@ filter_read(struct req *r, struct filter *f, json_object *m)
 	pick(r, "assignee", assignees, &f->assignee, errs, "处理人只能是任何人、我或未认领。");
 	if (f->assignee && strcmp(f->assignee, "anyone") == 0)
 		f->assignee = NULL;
+	pick(r, "team", case_teams, &f->team, errs, "没有这个团队。");
 	pick(r, "sla", slas, &f->sla, errs, "没有这个时限状态。");
 	if (pick(r, "severity", severity_min, &v, errs, "严重程度只能是 2、3 或 4。") == 0 && v)
 		f->severity = v[0] - '0';
@@ -187,6 +191,7 @@ filter_read(struct req *r, struct filter *f, json_object *m)
 
 	m_options(m, "states", queue_states, f->state);
 	m_options(m, "assignees", assignees, f->assignee ? f->assignee : "anyone");
+	m_options(m, "teams", case_teams, f->team);
 	m_options(m, "slas", slas, f->sla);
 	m_options(m, "severities", severity_min, req_get(r, "severity"));
 	m_options(m, "ages", ages, req_get(r, "age"));
@@ -225,6 +230,8 @@ filter_url(struct req *r, const struct filter *f, const char *path, const char *
 		buf_puts(&b, url_for(a, "&state=%s", f->state));
 	if (f->assignee)
 		buf_puts(&b, url_for(a, "&assignee=%s", f->assignee));
+	if (f->team)
+		buf_puts(&b, url_for(a, "&team=%s", f->team));
 	if (f->severity)
 		buf_printf(&b, "&severity=%lld", f->severity);
 	if (f->sla)
@@ -264,6 +271,8 @@ filter_fields(struct req *r, json_object *m, const struct filter *f)
 		FIELD("state", f->state);
 	if (f->assignee)
 		FIELD("assignee", f->assignee);
+	if (f->team)
+		FIELD("team", f->team);
 	if (f->severity)
 		FIELD("severity", arena_printf(a, "%lld", f->severity));
 	if (f->sla)
@@ -282,7 +291,7 @@ filter_fields(struct req *r, json_object *m, const struct filter *f)
 		FIELD("silenced", "1");
 #undef FIELD
 	/* a phone shows the filter form folded, unless it has something to say */
-	m_bool(m, "filtered", f->nkind || f->state || f->assignee || f->severity || f->sla ||
+	m_bool(m, "filtered", f->nkind || f->state || f->assignee || f->team || f->severity || f->sla ||
 	    f->age || f->min >= 0 || f->max >= 0 || page_erred(r));
 }
 
@@ -309,6 +318,8 @@ filter_where(struct db_query *d, const struct filter *f, long long me)
 		dbq_cond(d, " AND c.assignee_id = ?", DB_INT(me));
 	else if (f->assignee)
 		dbq_sql(d, " AND c.assignee_id IS NULL");
+	if (f->team)
+		dbq_cond(d, " AND c.team = ?", DB_STR(f->team));
 	if (f->severity)
 		dbq_cond(d, " AND c.severity >= ?", DB_INT(f->severity));
 	if (f->sla && strcmp(f->sla, "overdue") == 0)
@@ -344,7 +355,8 @@ filter_where(struct db_query *d, const struct filter *f, long long me)
 	"SELECT c.id, c.kind, c.order_no, c.state, c.severity, c.amount, c.since," \
 	" c.facts, a.display_name, c.assignee_id, TIMESTAMPDIFF(MINUTE, NOW(), c.resolve_due_at)," \
 	" c.escalated_at IS NOT NULL AND c.state = 'open', c.group_label, c.resolved_at," \
-	" c.resolution, TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at), c.reminded,"
+	" c.resolution, TIMESTAMPDIFF(MINUTE, c.waiting_since, c.resolve_due_at), c.reminded," \
+	" c.team,"
 
 void
 filter_list(struct db_query *d, const struct filter *f, long long me, long long limit)
@@ -367,9 +379,11 @@ filter_list(struct db_query *d, const struct filter *f, long long me, long long 
 	/* The walk in the sort's order that stops after a page: by kind when
 	 * one kind is asked for.  (Left alone, the optimizer walks the sort's
 	 * index over every kind, or sorts a whole kind: both grow with the
-	 * queue.) */
+	 * queue.  A team's few cases are found through ix_cases_team.) */
 	dbq_sql(d, " FROM cases c");
-	if (!f->closed && f->nkind == 1 && !f->incident && !f->group) {
+	if (f->team)
+		;
+	else if (!f->closed && f->nkind == 1 && !f->incident && !f->group) {
 		if (strcmp(s, "oldest") == 0)
 			dbq_sql(d, " FORCE INDEX (ix_cases_kind_since)");
 		else if (strcmp(s, "amount") == 0)

@@ -30,6 +30,7 @@ struct filter {
 	const char *state;		/* NULL: every live state */
 	int closed;
 	const char *assignee;		/* NULL: anyone */
+	const char *team;		/* handed to this team (case_teams); NULL: any */
 	long long severity;		/* at least; 0: any */
 	const char *sla;
 	long long age;			/* hours; 0: any */
@@ -64,7 +65,7 @@ void filter_list(struct db_query *d, const struct filter *f, long long me,
     long long limit);
 enum { L_ID, L_KIND, L_NO, L_STATE, L_SEVERITY, L_AMOUNT, L_SINCE, L_FACTS,
 	L_ASSIGNEE, L_ASSIGNEE_ID, L_DUE_MIN, L_ESCALATED, L_GROUP, L_RESOLVED,
-	L_RESOLUTION, L_LEFT_MIN, L_REMINDED, L_AFTER };
+	L_RESOLUTION, L_LEFT_MIN, L_REMINDED, L_TEAM, L_AFTER };
 
 /* bulk.c: the actions one may take over many cases at once (their labels
  * are the domain's case_actions) */

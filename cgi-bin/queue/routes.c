@@ -31,6 +31,7 @@ static const struct route routes[] = {
 	{ "POST", "/cases/*/resolve", PERM_VIEW_ORDERS, page_case_act },
 	{ "POST", "/cases/*/dismiss", PERM_VIEW_ORDERS, page_case_act },
 	{ "POST", "/cases/*/note", PERM_VIEW_ORDERS, page_case_act },
+	{ "POST", "/cases/*/escalate", PERM_VIEW_ORDERS, page_case_act },
 	{ "POST", "/cases/*/assign", PERM_APPROVE, page_case_act },
 	{ "GET", "/incidents/*", PERM_VIEW_ORDERS, page_incident },
 	{ NULL, NULL, 0, NULL },

@@ -70,6 +70,9 @@ case_row(struct req *r, const struct db_res *res)
 	    db_int(res, L_ASSIGNEE_ID) == r->sess->agent_id);
 	m_bool(o, "escalated", db_int(res, L_ESCALATED) != 0);
 	m_bool(o, "reminded", db_int(res, L_REMINDED) != 0);
+	if (!db_null(res, L_TEAM))
+		m_label(o, "team", label_of(case_teams, db_str(res, L_TEAM)));
+	m_bool(o, "has_team", !db_null(res, L_TEAM));
 	m_facts(r, o, "group_label", db_str(res, L_GROUP));
 	m_bool(o, "has_group", db_str(res, L_GROUP) && *db_str(res, L_GROUP));
 	if (live) {

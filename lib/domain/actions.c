@@ -348,3 +348,28 @@ action_restock(struct arena *a, const struct actor *who, const struct action_ord
 	n->body = finish(a, b);
 	n->summary = arena_printf(a, "申请补货 %s × %lld（%s 仓）", sku, qty, o->warehouse);
 }
+
+static struct db_stmt q_order = DB_STMT(DB_REPLICA,
+	"SELECT o.id, o.order_no, o.user_id, o.warehouse, o.receiver_name, o.receiver_phone,"
+	" o.channel, " ORDER_STATE_COLS " FROM orders o WHERE o.id = ?");
+
+int
+action_order_load(struct arena *a, long long id, struct action_order *o,
+    const char **channel)
+{
+	struct db_res res;
+	int rc = DB_ONE(a, &q_order, &res, DB_INT(id));
+
+	if (rc == DB_OK) {
+		o->id = db_int(&res, 0);
+		o->no = arena_strdup(a, db_str(&res, 1));
+		o->user_id = db_int(&res, 2);
+		o->warehouse = arena_strdup(a, db_str(&res, 3));
+		o->receiver = arena_strdup(a, db_str(&res, 4));
+		o->phone = arena_strdup(a, db_str(&res, 5));
+		*channel = arena_strdup(a, db_str(&res, 6));
+		order_state_read(a, &res, 7, &o->st);
+	}
+	db_done(&res);
+	return rc;
+}

@@ -110,4 +110,10 @@ extern const struct sms_template sms_templates[];
 const char *sms_render(struct arena *a, const char *tpl, const char *order_no,
     const char *name, const char *amount);
 
+/* action_order_load: the order with id, as the builders above need it,
+ * and its channel (the automation rules read their orders so); DB_OK,
+ * DB_NOROW or an error. */
+int action_order_load(struct arena *a, long long id, struct action_order *o,
+    const char **channel);
+
 #endif

@@ -54,6 +54,8 @@ enum dom_rc {
 	CASE_MISSING,		/* no such case */
 	CASE_TAKEN,		/* another agent holds the case: a lead assigns it */
 	WAIT_BAD,		/* a wait must end in the future, within 30 days */
+	NOT_A_LEAD,		/* a case is escalated to a person who may approve */
+	TEAM_UNKNOWN,		/* no such team */
 	AGENT_MISSING,		/* no such enabled person */
 	AGENT_EXISTS,		/* the login is taken */
 	AGENT_SELF,		/* not to oneself */

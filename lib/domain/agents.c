@@ -26,6 +26,7 @@ const struct label perm_labels[PERM_COUNT + 1] = {
 	{ "view_reports", "查看报表", "gray" },
 	{ "admin", "系统管理", "gray" },
 	{ "act_restock", "申请补货", "gray" },
+	{ "manage_automation", "管理自动处理与通知", "gray" },
 	{ NULL, NULL, NULL },
 };
 

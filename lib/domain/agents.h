@@ -38,8 +38,9 @@ enum perm {
 	PERM_VIEW_REPORTS	= 1L << 12,
 	PERM_ADMIN		= 1L << 13,
 	PERM_ACT_RESTOCK	= 1L << 14,
+	PERM_MANAGE_AUTOMATION	= 1L << 15,
 };
-#define PERM_COUNT 15
+#define PERM_COUNT 16
 
 /* perm_labels[i]: the permission of bit i, its code as the console schema's
  * permissions table names it and its title as agents read it. */

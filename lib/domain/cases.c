@@ -33,6 +33,15 @@ const struct label case_actions[] = {
 	{ "dismiss", "忽略", "gray" },
 	{ "note", "备注", "gray" },
 	{ "silence", "静默", "gray" },
+	{ "escalate", "升级", "orange" },
+	{ NULL, NULL, NULL },
+};
+
+/* The teams a case can be handed to (escalate). */
+const struct label case_teams[] = {
+	{ "payment", "支付组", "blue" },
+	{ "warehouse", "仓储组", "blue" },
+	{ "carrier", "物流组", "blue" },
 	{ NULL, NULL, NULL },
 };
 
@@ -48,6 +57,8 @@ const struct label case_event_kinds[] = {
 	{ "dismissed", "忽略了异常单", "gray" },
 	{ "reopened", "异常重新出现，已重新打开", "gray" },
 	{ "escalated", "异常单超时升级", "gray" },
+	{ "handed", "升级了异常单", "orange" },
+	{ "action", "提交了操作", "gray" },
 	{ "note", "备注", "gray" },
 	{ "silenced", "异常单被静默", "gray" },
 	{ "unsilenced", "异常单解除静默", "gray" },
@@ -87,6 +98,17 @@ static struct db_stmt q_close = DB_STMT(DB_CONSOLE,
 	" waiting_since = NULL, wait_until = NULL, updated_at = NOW() WHERE id = ?");
 static struct db_stmt q_silence = DB_STMT(DB_CONSOLE,
 	"UPDATE cases SET silence_id = ?, updated_at = NOW() WHERE id = ?");
+/* escalate: to a lead, who holds it now, or to a team's queue, unheld */
+static struct db_stmt q_hand = DB_STMT(DB_CONSOLE,
+	"UPDATE cases SET team = ?, assignee_id = ?,"
+	" state = IF(? IS NULL, 'open', 'acknowledged'),"
+	" acknowledged_at = IF(? IS NULL, acknowledged_at, COALESCE(acknowledged_at, NOW())),"
+	" updated_at = NOW() WHERE id = ?");
+/* a lead: an enabled person whose roles may approve */
+static struct db_stmt q_lead = DB_STMT(DB_CONSOLE,
+	"SELECT a.login FROM agents a JOIN agent_roles ar ON ar.agent_id = a.id"
+	" JOIN role_permissions p ON p.role = ar.role AND p.permission = 'approve'"
+	" WHERE a.id = ? AND a.disabled_at IS NULL AND a.service = 0 LIMIT 1");
 static struct db_stmt q_person = DB_STMT(DB_CONSOLE,
 	"SELECT login FROM agents WHERE id = ? AND disabled_at IS NULL AND service = 0");
 static struct db_stmt q_event = DB_STMT(DB_CONSOLE,
@@ -118,6 +140,20 @@ person(struct arena *a, long long id, const char **login)
 		*login = arena_strdup(a, db_str(&res, 0));
 	db_done(&res);
 	return rc == DB_NOROW ? AGENT_MISSING : rc;
+}
+
+/* lead: the login of `id` when it is a lead (approve); NOT_A_LEAD when
+ * not. */
+static int
+lead(struct arena *a, long long id, const char **login)
+{
+	struct db_res res;
+	int rc = DB_ONE(a, &q_lead, &res, DB_INT(id));
+
+	if (rc == DB_OK)
+		*login = arena_strdup(a, db_str(&res, 0));
+	db_done(&res);
+	return rc == DB_NOROW ? NOT_A_LEAD : rc;
 }
 
 /* until_ok: a wait may end at until; DOM_OK, WAIT_BAD or an error. */
@@ -207,6 +243,20 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 			return CASE_CHANGED;
 		kind = "silenced";
 		rc = DB_EXEC(a, &q_silence, NULL, DB_INT(to), DB_INT(id));
+	} else if (strcmp(action, "escalate") == 0) {
+		if (strcmp(state, "open") != 0 && strcmp(state, "acknowledged") != 0)
+			return CASE_CHANGED;
+		if (x->team && !label_known(case_teams, x->team))
+			return TEAM_UNKNOWN;
+		if (!x->team && (rc = lead(a, to, &login)) != DB_OK)
+			return rc;
+		kind = "handed";
+		detail = arena_printf(a, "%s %s%s%s", x->team ? "转给" : "升级给",
+		    x->team ? label_of(case_teams, x->team)->label : login,
+		    *detail ? "：" : "", detail);
+		rc = DB_EXEC(a, &q_hand, NULL, x->team ? DB_STR(x->team) : DB_NULL,
+		    x->team ? DB_NULL : DB_INT(to), x->team ? DB_NULL : DB_INT(to),
+		    x->team ? DB_NULL : DB_INT(to), DB_INT(id));
 	} else if (strcmp(action, "note") == 0) {
 		kind = "note";
 		rc = DB_OK;

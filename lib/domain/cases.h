@@ -20,7 +20,8 @@
 
 /* What a change of a case carries besides its kind. */
 struct case_args {
-	long long to;		/* assign: the agent; silence: the silence */
+	long long to;		/* assign: the agent; escalate: the lead; silence: the silence */
+	const char *team;	/* escalate: to this team (case_teams) instead */
 	const char *text;	/* resolve, dismiss: how or why; note; silence: why */
 	const char *until;	/* wait: "YYYY-MM-DD HH:MM:SS" */
 };
@@ -37,6 +38,10 @@ struct case_args {
  *   resolve, dismiss   closed, x->text the resolution or reason
  *   note     x->text
  *   silence  under silence x->to, x->text its reason
+ *   escalate an open or acknowledged case handed on with note x->text:
+ *            to team x->team's queue (TEAM_UNKNOWN), unheld and open; or
+ *            to lead x->to (NOT_A_LEAD unless an enabled person who may
+ *            approve), who holds it.  Its SLA clock goes on.
  * Any change by a person clears the case's reminder.  DOM_OK;
  * CASE_CHANGED when the case's state does not allow it (it changed
  * meanwhile); CASE_MISSING; or a db error. */
@@ -51,6 +56,7 @@ int case_action_known(const char *action);
 extern const struct label case_states[];
 extern const struct label case_actions[];
 extern const struct label severities[];
+extern const struct label case_teams[];
 /* What a case_events row's kind says, for the timeline and the case page. */
 extern const struct label case_event_kinds[];
 

@@ -140,6 +140,11 @@ const struct label actor_names[] = {
 	{ "callbot", "智能外呼", "teal" },
 	{ "unpaid_auto_cancel", "超时未付自动取消", "orange" },
 	{ "auto_confirm_receipt", "自动确认收货", "orange" },
+	/* the console's automation rules (lib/domain/automation.h) */
+	{ "auto_cancel_unpaid", "自动取消未付订单", "orange" },
+	{ "auto_refund_duplicate", "自动退还重复支付", "orange" },
+	{ "auto_soothe_stalled", "物流停滞自动安抚", "orange" },
+	{ "auto_restock_shortage", "缺货自动申请补货", "orange" },
 	{ "mend-scan", "异常扫描", "gray" },
 	{ "system", "系统", "gray" },
 	{ NULL, NULL, NULL },

@@ -229,7 +229,8 @@ page_admin_nav(struct req *r, json_object *model, const char *current)
 		{ "roles", "角色与权限", "/admin/roles", PERM_ADMIN },
 		{ "tokens", "API 令牌", "/admin/tokens", PERM_ADMIN },
 		{ "rules", "异常规则", "/admin/rules", PERM_MANAGE_RULES },
-		{ "notifications", "通知频道", "/admin/notifications", PERM_MANAGE_RULES },
+		{ "notifications", "通知频道", "/admin/notifications", PERM_MANAGE_AUTOMATION },
+		{ "automation", "自动处理", "/admin/automation", PERM_MANAGE_AUTOMATION },
 		{ "audit", "审计日志", "/admin/audit", PERM_ADMIN },
 	};
 	json_object *arr;

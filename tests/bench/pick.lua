@@ -1,10 +1,13 @@
 -- pick.lua: wrk script for the benchmark.
---   wrk -s pick.lua URL -- PATHS_FILE [COOKIE] [BODY]
--- Each request takes a random line of PATHS_FILE as its path (a GET, or a
--- POST of BODY when given).  done() prints one JSON line with the
--- percentiles wrk itself does not print (p95).
-local paths, cookie, body = {}, nil, nil
-local counter = 0
+--   wrk -s pick.lua URL -- PATHS_FILE [HEADERS [BODY [CONTENT_TYPE [METHOD]]]]
+-- Each request takes a random line of PATHS_FILE as its path: a GET, or a
+-- POST of BODY when there is one (or METHOD).  HEADERS are "Name: value"
+-- lines joined by "|".  "{key}" in the path, a header or the body becomes
+-- a key of the request's own (run, thread, counter): an idempotency key.
+-- done() prints one JSON line with the percentiles wrk itself does not
+-- print (p95).
+local paths, extra, body, ctype, method = {}, {}, nil, nil, nil
+local counter, n = 0, 0
 local threads = {}
 
 function setup(thread)
@@ -17,22 +20,30 @@ function init(args)
   for line in io.lines(args[1]) do
     if #line > 0 then paths[#paths + 1] = line end
   end
-  if args[2] and #args[2] > 0 then cookie = args[2] end
+  for h in string.gmatch(args[2] or "", "[^|]+") do
+    local name, value = string.match(h, "^([^:]+):%s*(.*)$")
+    if name then extra[#extra + 1] = { name, value } end
+  end
   if args[3] and #args[3] > 0 then body = args[3] end
+  ctype = (args[4] and #args[4] > 0) and args[4] or "application/x-www-form-urlencoded"
+  method = (args[5] and #args[5] > 0) and args[5] or (body and "POST" or "GET")
   -- every thread has its own Lua state: seed each one differently
   math.randomseed(os.time() * 1000 + (id or 0) * 7919)
   for _ = 1, 10 do math.random() end
+  run = string.format("%08x", math.random(0, 0x7fffffff))
 end
 
 function request()
+  n = n + 1
+  local key = string.format("bench-%s-%d-%09d", run, id or 0, n)
   local headers = {}
-  if cookie then headers["Cookie"] = cookie end
-  local path = paths[math.random(#paths)]
+  for _, h in ipairs(extra) do headers[h[1]] = (string.gsub(h[2], "{key}", key)) end
+  local path = string.gsub(paths[math.random(#paths)], "{key}", key)
   if body then
-    headers["Content-Type"] = "application/x-www-form-urlencoded"
-    return wrk.format("POST", path, headers, body)
+    headers["Content-Type"] = ctype
+    return wrk.format(method, path, headers, (string.gsub(body, "{key}", key)))
   end
-  return wrk.format("GET", path, headers)
+  return wrk.format(method, path, headers)
 end
 
 function done(summary, latency, requests)

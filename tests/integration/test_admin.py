@@ -80,7 +80,7 @@ def test_admin_pages_answer_html_and_json(st):
     assert agents["admin"]["me"] and agents["admin"]["sessions"] >= 1
     assert agents["admin"]["has_last_login"]
     j = a.get_json("/admin/roles").json()
-    assert len(j["grid"]) == 15 and {"agent", "lead", "admin"} <= {x["name"] for x in j["roles"]}
+    assert len(j["grid"]) == 16 and {"agent", "lead", "admin"} <= {x["name"] for x in j["roles"]}
     assert "查看完整个人信息" in [g["perm_title"] for g in j["grid"]]
     for path in ("/admin/agents/999999", "/admin/agents/abc", "/admin/agents/0"):
         assert a.get(path).status == 404, path

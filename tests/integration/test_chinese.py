@@ -36,6 +36,7 @@ ALLOW = {w.lower() for w in """
     GB TB ml kg
     Apple iPhone HUAWEI Mate Xiaomi Redmi OPPO Reno vivo HONOR OnePlus Pro Max
     PC Chrome Edge Mac Safari
+    Slack
 """.split()}
 # values under these keys are lists of codes ("view_orders, act_cancel")
 CODE_KEYS = {"perms", "role_names", "user_agent"}
@@ -260,8 +261,11 @@ def test_every_page_speaks_chinese(st):
         admin = role == "admin"
         for path in ("/admin/agents", "/admin/roles", "/admin/tokens", "/admin/rules",
                      "/admin/audit", "/admin/agents/%s" % one(st, "SELECT MIN(id) FROM agents")):
-            ok = (200,) if admin else (403,)
-            w.page(c, path, ok, who=role)
+            w.page(c, path, (200,) if admin else (403,), who=role)
+        # leads manage the automation and the chat notifications
+        for path in ("/admin/automation", "/admin/automation/auto_soothe_stalled",
+                     "/admin/automation/auto_restock_shortage", "/admin/notifications"):
+            w.page(c, path, (200,) if role != "agent" else (403,), who=role)
         w.page(c, "/admin/audit?kind=role_updated", (200,) if admin else (403,), who=role)
         w.page(c, "/account", who=role)
         w.page(c, "/account/password", who=role)

@@ -324,6 +324,49 @@ def test_bad_case_posts_change_nothing(st):
     assert agent(st).post("/cases/%s/assign" % cid, {"to": aid}).status == 403
 
 
+def test_escalate_to_a_team_or_a_lead(st):
+    c = agent(st)
+    cid = live_case(st, extra=" AND assignee_id IS NULL")
+    page = c.get("/cases/%s" % cid).body
+    assert 'action="/cases/%s/escalate"' % cid in page and "物流组" in page
+    assert "主管 王主管" in page
+    events = "SELECT COUNT(*) FROM case_events WHERE case_id = %s" % cid
+    n, audits = one(st, events), audit_count(st, "case_escalate")
+    # a note is required, and someone to hand it to: a team or a lead
+    aid = one(st, "SELECT id FROM agents WHERE login = 'agent'")
+    for form, word in (({"to": "carrier"}, "情况"), ({"reason": "x"}, "升级给"),
+                       ({"to": "fax", "reason": "x"}, "升级给"),
+                       ({"to": aid, "reason": "x"}, "主管"),
+                       ({"to": "999999", "reason": "x"}, "主管")):
+        r = c.post("/cases/%s/escalate" % cid, form)
+        assert r.status == 400 and word in r.body, (form, r.status)
+    assert one(st, events) == n and audit_count(st, "case_escalate") == audits
+    assert one(st, "SELECT team FROM cases WHERE id = %s" % cid) is None
+    # to the carrier team: in its queue, open, nobody's
+    r = c.post("/cases/%s/escalate" % cid, {"to": "carrier", "reason": "包裹在转运中心停了五天"})
+    assert r.status == 303
+    assert con(st, "SELECT team, state, assignee_id FROM cases WHERE id = %s" % cid) == \
+        [["carrier", "open", "NULL"]]
+    assert one(st, "SELECT detail FROM case_events WHERE case_id = %s AND kind = 'handed'"
+               % cid) == "转给 物流组：包裹在转运中心停了五天"
+    assert audit_count(st, "case_escalate") == audits + 1
+    j = c.get("/queue?team=carrier&format=json").json()
+    assert cid in [str(row["id"]) for row in j["rows"]]
+    assert all(row.get("team_label") == "物流组" for row in j["rows"]), j["rows"][:2]
+    assert cid not in [str(row["id"]) for row in c.get("/queue?team=payment&format=json")
+                       .json()["rows"]]
+    assert c.get("/queue?team=fax").status == 400
+    # then to a lead, who holds it
+    lid = one(st, "SELECT id FROM agents WHERE login = 'lead'")
+    assert c.post("/cases/%s/escalate" % cid, {"to": lid, "reason": "客户要求主管回电"}).status == 303
+    assert con(st, "SELECT team, state, assignee_id FROM cases WHERE id = %s" % cid) == \
+        [["NULL", "acknowledged", lid]]
+    assert "升级给 lead：客户要求主管回电" in c.get("/cases/%s" % cid).body
+    # a closed case is not handed on
+    lead(st).post("/cases/%s/resolve" % cid, {"reason": "已回电"})
+    assert c.post("/cases/%s/escalate" % cid, {"to": "carrier", "reason": "x"}).status == 409
+
+
 def test_bulk_confirms_the_count_then_acts(st):
     c = agent(st)
     ids = sorted(visible_ids(st, " AND state = 'open'"))[:3]

@@ -347,6 +347,19 @@ def test_refresh_when_the_facts_change(st):
     assert ("updated", c2["facts"]) in events(st, c["id"], "updated")
 
 
+def test_a_row_without_its_time_is_judged_from_the_order(st):
+    # a paid order whose paid_at the replica lost: its trouble began with
+    # the order, and the pass goes on
+    p = fx.product(st, "库存无时间", 10000)
+    stock(st, "FX-%d" % p, "SH-01", 1, 2)
+    oid, _ = mk(st, product=p, paid="NOW - 1 HOUR")
+    fx.exec_sql(st, "UPDATE orders SET paid_at = NULL, updated_at = NOW() WHERE id = %d;" % oid)
+    scan(st)
+    c = case(st, oid, "stock_shortage")
+    created = rows(st, "SELECT created_at FROM orders WHERE id = %d" % oid, db="shop")[0][0]
+    assert c["since"] == created, (c["since"], created)
+
+
 def test_auto_resolve_says_why(st):
     unpaid, _ = mk(st, status="pending", created="NOW - 40 MINUTE")
     stalled, _ = mk(st, status="shipped", created="NOW - 6 DAY", paid="NOW - 6 DAY")
