@@ -65,6 +65,8 @@ DOMAIN_OBJS = \
 	$(BUILD)/lib/domain/audit.o \
 	$(BUILD)/lib/domain/automation.o \
 	$(BUILD)/lib/domain/autorules.o \
+	$(BUILD)/lib/domain/calls.o \
+	$(BUILD)/lib/domain/campaigns.o \
 	$(BUILD)/lib/domain/backtest.o \
 	$(BUILD)/lib/domain/casebatch.o \
 	$(BUILD)/lib/domain/cases.o \

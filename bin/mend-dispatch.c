@@ -42,6 +42,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "domain/notify.h"
+#include "domain/campaigns.h"
 #include "domain/outbox.h"
 
 #define REPLY_MAX 65536		/* bytes of an answer kept */
@@ -268,7 +269,7 @@ static int
 send_round(struct arena *a)
 {
 	struct outbox_item *items;
-	int n = 0, i, rc, effective;
+	int n = 0, i, rc, effective, ended;
 
 	if ((rc = outbox_claim(a, me, cfg.dispatch_lease, (int)cfg.dispatch_batch, &items,
 	    &n)) != DB_OK) {
@@ -277,6 +278,10 @@ send_round(struct arena *a)
 	}
 	for (i = 0; i < n && !daemon_stopping; i++)
 		send_one(a, &items[i]);
+	if ((rc = campaigns_end(a, &ended)) != DB_OK)
+		log_ev(LOG_ERROR, NULL, "campaigns_end_failed", "rc=%d", rc);
+	else if (ended)
+		log_ev(LOG_INFO, NULL, "campaigns_ended", "n=%d", ended);
 	if ((rc = outbox_effects(a, &effective)) != DB_OK)
 		log_ev(LOG_ERROR, NULL, "effects_failed", "rc=%d", rc);
 	else if (effective)

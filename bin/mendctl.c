@@ -391,7 +391,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 	log_init("mendctl", LOG_WARN);
-	/* the console schema, reached as [admin] (see the top) */
+	/* the console schema, reached as [admin] (see the top); [console]'s
+	 * own strings are let go first */
+	free(cfg.console.host);
+	free(cfg.console.socket);
+	free(cfg.console.user);
+	free(cfg.console.password);
+	free(cfg.console.database);
 	cfg.console = cfg.admin;
 	cli = actor_make(ACTOR_CLI, getpwuid(getuid()) ? getpwuid(getuid())->pw_name : NULL);
 	db_init();

@@ -5,6 +5,17 @@
   </div>
   <p class="case-facts">{{label}}：同一原因的 <strong>{{members}}</strong> 个异常单，自 <span class="time">{{opened_at}}</span> 起。</p>
   <p class="small"><a href="{{group_url}}">在队列中查看这一分组</a></p>
+{{/incident}}{{#can_campaign}}
+  <form method="post" action="{{u_campaigns}}" class="inline-form">
+    <input type="hidden" name="csrf" value="{{csrf}}">
+    <input type="hidden" name="incident" value="{{#incident}}{{id}}{{/incident}}">
+    <label>话术 <select name="script">
+{{#scripts}}      <option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}}</option>
+{{/scripts}}    </select></label>
+    <button type="submit" class="primary">外呼全部客户</button>
+    <span class="small muted">在每位客户最可能接听的时段拨打，3 天内完成</span>
+  </form>
+{{/can_campaign}}{{#incident}}
 </section>
 {{/incident}}
 <form class="card results" method="post" action="{{u_bulk}}/claim" id="bulk">

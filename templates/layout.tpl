@@ -15,6 +15,7 @@
     <a href="{{u_queue}}"{{#nav}}{{#queue}} aria-current="page"{{/queue}}{{/nav}}>异常队列</a>
     <a href="{{u_search}}"{{#nav}}{{#search}} aria-current="page"{{/search}}{{/nav}}>订单搜索</a>
     <a href="{{u_actions}}"{{#nav}}{{#actions}} aria-current="page"{{/actions}}{{/nav}}>操作</a>
+    <a href="{{u_calls}}"{{#nav}}{{#calls}} aria-current="page"{{/calls}}{{/nav}}>外呼</a>
 {{#can_admin}}    <a href="{{u_admin}}"{{#nav}}{{#admin}} aria-current="page"{{/admin}}{{/nav}}>管理</a>
 {{/can_admin}}  </nav>
   <form class="quicksearch" action="{{u_search}}" method="get" role="search">

@@ -136,4 +136,14 @@ void page_notification_save(struct req *r);
 void page_notification_delete(struct req *r);
 void page_notification_test(struct req *r);
 
+/* scripts.c */
+void page_scripts(struct req *r);
+void page_script(struct req *r);
+void page_script_save(struct req *r);
+
+/* dnc.c */
+void page_dnc(struct req *r);
+void page_dnc_add(struct req *r);
+void page_dnc_delete(struct req *r);
+
 #endif

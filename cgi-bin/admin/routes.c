@@ -7,7 +7,8 @@
  * Its pages, one a file: agents.c: the list and a new agent; agent.c: one
  * agent; roles.c; tokens.c; rules.c; notifications.c: the team's chat
  * channels; automation.c: the automation rules and the kill switch;
- * automation_rule.c: one rule, its dry run and backtest.
+ * automation_rule.c: one rule, its dry run and backtest; scripts.c: the
+ * phone robot's scripts; dnc.c: the do-not-call list.
  * Each page's URL, permission and parameters are in its file's header.
  */
 #include "ui/app.h"
@@ -41,6 +42,12 @@ static const struct route routes[] = {
 	{ "POST", "/admin/automation/resume", PERM_MANAGE_AUTOMATION, page_automation_resume },
 	{ "GET", "/admin/automation/*", PERM_MANAGE_AUTOMATION, page_automation_rule },
 	{ "POST", "/admin/automation/*", PERM_MANAGE_AUTOMATION, page_automation_save },
+	{ "GET", "/admin/scripts", PERM_MANAGE_AUTOMATION, page_scripts },
+	{ "GET", "/admin/scripts/*", PERM_MANAGE_AUTOMATION, page_script },
+	{ "POST", "/admin/scripts/*", PERM_MANAGE_AUTOMATION, page_script_save },
+	{ "GET", "/admin/dnc", PERM_MANAGE_AUTOMATION, page_dnc },
+	{ "POST", "/admin/dnc", PERM_MANAGE_AUTOMATION, page_dnc_add },
+	{ "POST", "/admin/dnc/*/delete", PERM_MANAGE_AUTOMATION, page_dnc_delete },
 	{ NULL, NULL, 0, NULL },
 };
 

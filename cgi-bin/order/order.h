@@ -63,5 +63,8 @@ void page_order(struct req *r);
 void page_reveal(struct req *r);
 void page_act_form(struct req *r);
 void page_act(struct req *r);
+/* call.c */
+void page_call_form(struct req *r);
+void page_call(struct req *r);
 
 #endif

@@ -2,12 +2,15 @@
  *
  * GET /incidents/{id}                (view_orders) a group of cases with one
  *   cause (same carrier, SKU, warehouse, payment channel and error), its
- *   live cases soonest due first, and the bulk actions over all of them
+ *   live cases soonest due first, the bulk actions over all of them, and
+ *   (run_campaign) a campaign calling every one of its customers: the
+ *   script that suits the kind chosen, one click (POST /campaigns)
  */
 #include <string.h>
 
 #include "core/model.h"
 #include "core/url.h"
+#include "domain/calls.h"
 #include "ui/auth.h"
 #include "ui/page.h"
 #include "ui/views.h"
@@ -16,6 +19,36 @@
 static struct db_stmt q_incident = DB_STMT(DB_CONSOLE,
 	"SELECT id, kind, group_key, label, state, members, opened_at, resolved_at"
 	" FROM incidents WHERE id = ?");
+
+/* campaign_form: the scripts, the kind's own chosen, for a campaign over
+ * the incident. */
+static int
+campaign_form(struct req *r, json_object *m, const char *kind)
+{
+	struct call_script v[16];
+	const char *pick = call_script_for(kind);
+	json_object *arr;
+	int n, i, rc;
+
+	m_bool(m, "can_campaign", auth_can(r, PERM_RUN_CAMPAIGN));
+	if (!auth_can(r, PERM_RUN_CAMPAIGN))
+		return DB_OK;
+	if ((rc = call_scripts_load(&r->arena, v, 16, &n)) != DB_OK)
+		return rc;
+	arr = m_add(m, "scripts", m_arr());
+	for (i = 0; i < n; i++) {
+		json_object *o;
+
+		if (!v[i].enabled)
+			continue;
+		o = m_push(arr, m_obj());
+		m_str(o, "code", v[i].code);
+		m_str(o, "name", v[i].name);
+		m_bool(o, "selected", strcmp(v[i].code, pick) == 0);
+	}
+	m_str(m, "u_campaigns", url_for(&r->arena, "/campaigns"));
+	return DB_OK;
+}
 
 void
 page_incident(struct req *r)
@@ -53,7 +86,12 @@ page_incident(struct req *r)
 	m_str(inc, "opened_at", db_str(&res, 6));
 	m_opt(inc, "resolved_at", "has_resolved", db_str(&res, 7));
 	m_str(inc, "group_url", url_for(a, "/queue?group=%s", db_str(&res, 2)));
+	rc = campaign_form(r, m, db_str(&res, 1));
 	db_done(&res);
+	if (rc != DB_OK) {
+		page_db_error(r, rc);
+		return;
+	}
 
 	/* its live cases, soonest due first: the queue's list over the incident */
 	filter_incident(&f, id);

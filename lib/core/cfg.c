@@ -25,7 +25,7 @@ struct cfg cfg;
 #endif
 #define DEFAULT_CONF "/etc/ordermend/ordermend.ini"
 
-enum ktype { K_STR, K_INT, K_DUR, K_ENUM, K_PATH, K_SECRET, K_TZ };
+enum ktype { K_STR, K_INT, K_DUR, K_ENUM, K_PATH, K_SECRET, K_TZ, K_HM };
 
 struct key {
 	const char *section, *name;
@@ -54,7 +54,7 @@ static const char *const log_levels[] = { "debug", "info", "warn", "error", NULL
 	{ sec, "query_timeout", K_DUR, O(f.query_timeout), "5s", 0, 600, NULL }
 
 const char *const upstream_names[UP_COUNT] = {
-	"order", "payment", "coupon", "inventory", "sms", "chat",
+	"order", "payment", "coupon", "inventory", "sms", "robot", "chat",
 };
 
 #define UPKEYS(name, i) \
@@ -103,6 +103,7 @@ static const struct key keys[] = {
 	UPKEYS("coupon", UP_COUPON),
 	UPKEYS("inventory", UP_INVENTORY),
 	UPKEYS("sms", UP_SMS),
+	UPKEYS("robot", UP_ROBOT),
 	{ "upstream", "timeout", K_DUR, O(upstream_timeout), "10s", 1, 300, NULL },
 	{ "upstream", "connect_timeout", K_DUR, O(upstream_connect_timeout), "3s", 1, 60, NULL },
 	{ "dispatch", "interval", K_DUR, O(dispatch_interval), "1s", 1, 3600, NULL },
@@ -113,6 +114,16 @@ static const struct key keys[] = {
 	{ "dispatch", "backoff_max", K_DUR, O(dispatch_backoff_max), "10m", 0, 86400, NULL },
 	{ "dispatch", "breaker_failures", K_INT, O(breaker_failures), "5", 1, 1000, NULL },
 	{ "dispatch", "breaker_open", K_DUR, O(breaker_open), "30s", 1, 3600, NULL },
+	{ "robot", "callback_url", K_STR, O(robot_callback_url), "", 0, 255, NULL },
+	{ "robot", "secret", K_SECRET, O(robot_secret), "", 0, 255, NULL },
+	{ "robot", "max_skew", K_DUR, O(robot_max_skew), "300s", 10, 3600, NULL },
+	{ "robot", "window_start", K_HM, O(robot_window_start), "09:00", 5, 5, NULL },
+	{ "robot", "window_end", K_HM, O(robot_window_end), "20:00", 5, 5, NULL },
+	{ "robot", "attempts", K_INT, O(robot_attempts), "3", 1, 20, NULL },
+	{ "robot", "in_flight", K_INT, O(robot_in_flight), "20", 1, 10000, NULL },
+	{ "robot", "retry_no_answer", K_DUR, O(robot_retry_no_answer), "2h", 60, 604800, NULL },
+	{ "robot", "retry_busy", K_DUR, O(robot_retry_busy), "30m", 60, 604800, NULL },
+	{ "robot", "confidence", K_INT, O(robot_confidence), "80", 0, 100, NULL },
 };
 
 struct loader {
@@ -174,16 +185,22 @@ set_key(const struct key *k, const char *dir, const char *value,
 	size_t len = strlen(value);
 	int i;
 
+	/* these reach SQL, so exactly this */
+	if (k->type == K_HM && (len != 5 || strspn(value, "0123456789") != 2 ||
+	    value[2] != ':' || strspn(value + 3, "0123456789") != 2 ||
+	    (value[0] - '0') * 10 + (value[1] - '0') > 23 || value[3] > '5')) {
+		*why = "not a time of day like 09:00";
+		return -1;
+	}
+	if (k->type == K_TZ && (len != 6 || (value[0] != '+' && value[0] != '-') ||
+	    strspn(value + 1, "0123456789") != 2 || value[3] != ':' ||
+	    strspn(value + 4, "0123456789") != 2)) {
+		*why = "not a UTC offset like +08:00";
+		return -1;
+	}
 	switch (k->type) {
+	case K_HM:
 	case K_TZ:
-		/* an offset such as +08:00; it reaches SQL, so exactly this */
-		if (len != 6 || (value[0] != '+' && value[0] != '-') ||
-		    strspn(value + 1, "0123456789") != 2 || value[3] != ':' ||
-		    strspn(value + 4, "0123456789") != 2) {
-			*why = "not a UTC offset like +08:00";
-			return -1;
-		}
-		/* FALLTHROUGH */
 	case K_STR:
 	case K_SECRET:
 	case K_PATH:
@@ -441,6 +458,7 @@ cfg_dump(void *out)
 		case K_STR:
 		case K_PATH:
 		case K_TZ:
+		case K_HM:
 			fputs(*(char *const *)base, fp);
 			break;
 		case K_INT:

@@ -30,8 +30,9 @@ struct cfg_db {
 /* The upstream services an action reaches (README: The upstream contract),
  * and the team's chat, whose webhooks are the notification channels' own
  * (no [upstream] keys: its url and token stay ""). */
-enum upstream { UP_ORDER, UP_PAYMENT, UP_COUPON, UP_INVENTORY, UP_SMS, UP_CHAT, UP_COUNT };
-extern const char *const upstream_names[UP_COUNT];	/* "order" ... "chat" */
+enum upstream { UP_ORDER, UP_PAYMENT, UP_COUPON, UP_INVENTORY, UP_SMS, UP_ROBOT, UP_CHAT,
+	UP_COUNT };
+extern const char *const upstream_names[UP_COUNT];	/* "order" ... "robot", "chat" */
 
 struct cfg_upstream {
 	char *url;		/* base URL, e.g. https://orders.internal/v1; "": not configured */
@@ -101,6 +102,17 @@ struct cfg {
 	long long dispatch_backoff_max;
 	long long breaker_failures;
 	long long breaker_open;
+	/* [robot] the phone robot (README: The phone robot) */
+	char *robot_callback_url;	/* told to the robot; "": public_origin + /hooks/robot */
+	char *robot_secret;		/* HMAC-SHA256 key of its callbacks */
+	long long robot_max_skew;	/* a callback's timestamp within this of now */
+	char *robot_window_start;	/* "HH:MM", the customer's time */
+	char *robot_window_end;
+	long long robot_attempts;	/* per order and script */
+	long long robot_in_flight;	/* calls dialled and not answered yet */
+	long long robot_retry_no_answer;
+	long long robot_retry_busy;
+	long long robot_confidence;	/* percent; below it a captured address waits for an agent */
 };
 
 extern struct cfg cfg;

@@ -17,7 +17,7 @@ const struct action_kind action_kinds[] = {
 	{ "price", "改价", PERM_ACT_PRICE, 1 },
 	{ "sms", "发短信", PERM_ACT_SMS, 1 },
 	{ "restock", "申请补货", PERM_ACT_RESTOCK, 1 },
-	{ "call", "外呼确认", PERM_CALL_REQUEST, 0 },
+	{ "call", "外呼", PERM_CALL_REQUEST, 1 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -102,8 +102,8 @@ action_why_not(struct arena *a, const char *kind, const struct order_state *o)
 		return o->phone_ok ? NULL : "收货手机号不是有效的大陆手机号，不能发短信";
 	if (strcmp(kind, "restock") == 0)
 		return o->shipped || closed(o) ? "订单已发货或已关闭，无需为它补货" : NULL;
-	if (strcmp(kind, "call") == 0)
-		return closed(o) || o->delivered ? "订单已结束，无需外呼" : NULL;
+	if (strcmp(kind, "call") == 0)	/* a survey follows a delivered order too */
+		return o->phone_ok ? NULL : "收货手机号不是有效的大陆手机号，不能外呼";
 	return "未知操作";
 }
 

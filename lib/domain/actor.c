@@ -42,6 +42,20 @@ static const char *const whys[DOM_RC_N] = {
 	[SELF_APPROVAL] = "不能审批自己提交的操作，请另一位同事审批。",
 	[ACTION_INVALID] = "订单当前的状态不允许这个操作。",
 	[CHANNEL_MISSING] = "没有这个通知频道。",
+	[SCRIPT_MISSING] = "没有这个外呼话术，或它已停用。",
+	[CALL_VAR_MISSING] = "订单缺少话术需要的信息，不能外呼。",
+	[CALL_NO_PHONE] = "订单没有可拨打的手机号。",
+	[CALL_DNC] = "这个号码在免打扰名单上，不能外呼。",
+	[CALL_ATTEMPTS] = "这个订单用这个话术的外呼次数已用完。",
+	[CALL_PENDING] = "这个订单已有一通同样的外呼在安排中。",
+	[CALL_MISSING] = "没有这通外呼。",
+	[CALL_CHANGED] = "这通外呼已经有结果了。",
+	[CALL_INTENT] = "话术不认识这个意图。",
+	[CALLBACK_REPEAT] = "这个回调已经处理过了。",
+	[CAMPAIGN_EMPTY] = "没有可外呼的待处理异常单。",
+	[CAMPAIGN_BAD] = "开始、结束时间或上限不正确：结束须晚于开始且在 30 天内，上限 1–10000。",
+	[CAMPAIGN_MISSING] = "没有这个外呼任务。",
+	[CAMPAIGN_CHANGED] = "外呼任务的状态已经变了，请刷新后再看。",
 };
 
 struct actor

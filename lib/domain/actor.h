@@ -77,6 +77,20 @@ enum dom_rc {
 	SELF_APPROVAL,		/* one's own action needs another person */
 	ACTION_INVALID,		/* the order's state does not allow the action now */
 	CHANNEL_MISSING,	/* no such notification channel */
+	SCRIPT_MISSING,		/* no such call script, or it is off */
+	CALL_VAR_MISSING,	/* the order lacks a variable the script needs */
+	CALL_NO_PHONE,		/* the order has no mainland mobile to call */
+	CALL_DNC,		/* the number is on the do-not-call list */
+	CALL_ATTEMPTS,		/* the attempts of this script to this order are spent */
+	CALL_PENDING,		/* a call of this script to this order is on its way */
+	CALL_MISSING,		/* no such call */
+	CALL_CHANGED,		/* the call has its result already */
+	CALL_INTENT,		/* the script does not know the intent */
+	CALLBACK_REPEAT,	/* the robot's callback came before */
+	CAMPAIGN_EMPTY,		/* no live case to call */
+	CAMPAIGN_BAD,		/* its times or cap are out of bounds */
+	CAMPAIGN_MISSING,	/* no such campaign */
+	CAMPAIGN_CHANGED,	/* its state does not allow it */
 	DOM_RC_N
 };
 

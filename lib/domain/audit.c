@@ -56,6 +56,13 @@ const struct label audit_kinds[] = {
 	{ "channel_created", "新建通知渠道", "gray" },
 	{ "channel_updated", "修改通知渠道", "gray" },
 	{ "channel_deleted", "删除通知渠道", "gray" },
+	{ "dnc_added", "加入免打扰名单", "gray" },
+	{ "campaign_created", "新建外呼任务", "gray" },
+	{ "campaign_paused", "暂停外呼任务", "gray" },
+	{ "campaign_resumed", "恢复外呼任务", "gray" },
+	{ "campaign_stopped", "停止外呼任务", "gray" },
+	{ "dnc_removed", "移出免打扰名单", "gray" },
+	{ "script_updated", "修改外呼话术", "gray" },
 	{ "audit_exported", "导出审计日志", "gray" },
 	{ NULL, NULL, NULL },
 };

@@ -59,6 +59,7 @@ const struct label case_event_kinds[] = {
 	{ "escalated", "异常单超时升级", "gray" },
 	{ "handed", "升级了异常单", "orange" },
 	{ "action", "提交了操作", "gray" },
+	{ "call", "外呼结果", "teal" },
 	{ "note", "备注", "gray" },
 	{ "silenced", "异常单被静默", "gray" },
 	{ "unsilenced", "异常单解除静默", "gray" },
@@ -179,7 +180,7 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 {
 	static const struct case_args none;
 	struct db_res res;
-	const char *state, *no, *detail, *kind, *login;
+	const char *state, *no, *detail, *kind, *login = "";
 	long long order_id, assignee, to;
 	int live, rc;
 
@@ -248,15 +249,15 @@ case_act(struct arena *a, const struct actor *who, long long id, const char *act
 			return CASE_CHANGED;
 		if (x->team && !label_known(case_teams, x->team))
 			return TEAM_UNKNOWN;
-		if (!x->team && (rc = lead(a, to, &login)) != DB_OK)
+		if (!x->team && to && (rc = lead(a, to, &login)) != DB_OK)
 			return rc;
 		kind = "handed";
-		detail = arena_printf(a, "%s %s%s%s", x->team ? "转给" : "升级给",
-		    x->team ? label_of(case_teams, x->team)->label : login,
+		detail = arena_printf(a, "%s %s%s%s", x->team ? "转给" : to ? "升级给" : "转",
+		    x->team ? label_of(case_teams, x->team)->label : to ? login : "人工处理",
 		    *detail ? "：" : "", detail);
 		rc = DB_EXEC(a, &q_hand, NULL, x->team ? DB_STR(x->team) : DB_NULL,
-		    x->team ? DB_NULL : DB_INT(to), x->team ? DB_NULL : DB_INT(to),
-		    x->team ? DB_NULL : DB_INT(to), DB_INT(id));
+		    to ? DB_INT(to) : DB_NULL, to ? DB_INT(to) : DB_NULL,
+		    to ? DB_INT(to) : DB_NULL, DB_INT(id));
 	} else if (strcmp(action, "note") == 0) {
 		kind = "note";
 		rc = DB_OK;

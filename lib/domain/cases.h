@@ -41,7 +41,8 @@ struct case_args {
  *   escalate an open or acknowledged case handed on with note x->text:
  *            to team x->team's queue (TEAM_UNKNOWN), unheld and open; or
  *            to lead x->to (NOT_A_LEAD unless an enabled person who may
- *            approve), who holds it.  Its SLA clock goes on.
+ *            approve), who holds it; with neither, to the queue, open
+ *            and nobody's (the robot's hand-off).  Its SLA clock goes on.
  * Any change by a person clears the case's reminder.  DOM_OK;
  * CASE_CHANGED when the case's state does not allow it (it changed
  * meanwhile); CASE_MISSING; or a db error. */

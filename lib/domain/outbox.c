@@ -8,6 +8,7 @@
 #include "core/util.h"
 #include "domain/actions.h"
 #include "domain/audit.h"
+#include "domain/calls.h"
 #include "domain/cases.h"
 #include "domain/notify.h"
 #include "domain/outbox.h"
@@ -36,7 +37,7 @@ static struct db_stmt q_insert = DB_STMT(DB_CONSOLE,
 	"INSERT INTO outbox (idem_key, request_hash, kind, service, path, body, order_id,"
 	" order_no, case_id, amount, summary, actor_type, actor, agent_id, state, next_at,"
 	" created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3), NOW(), NOW())");
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, NOW(3)), NOW(), NOW())");
 static struct db_stmt q_case_event = DB_STMT(DB_CONSOLE,
 	"INSERT INTO case_events (case_id, order_id, at, actor_type, agent_id, actor,"
 	" kind, detail) VALUES (?, ?, NOW(), ?, ?, ?, 'action', ?)");
@@ -56,7 +57,19 @@ static struct db_stmt q_withdraw = DB_STMT(DB_CONSOLE,
 /* The dispatcher's statements: what is due, and leases that ended. */
 static struct db_stmt q_due = DB_STMT(DB_CONSOLE,
 	"SELECT id FROM outbox FORCE INDEX (ix_outbox_due) WHERE state = 'queued'"
-	" AND next_at <= NOW(3) ORDER BY next_at LIMIT ? FOR UPDATE SKIP LOCKED");
+	" AND next_at <= NOW(3) AND kind <> 'call' ORDER BY next_at LIMIT ?"
+	" FOR UPDATE SKIP LOCKED");
+/* Calls are taken only while the robot's line has room ([robot]
+ * in_flight): the calls dialling now (an hour at most: one never answered
+ * for frees its line), counted under a lock that makes a second
+ * dispatcher wait for the first one's count. */
+static struct db_stmt q_in_flight = DB_STMT(DB_CONSOLE,
+	"SELECT COUNT(*) FROM calls FORCE INDEX (ix_calls_state) WHERE state = 'dialling'"
+	" AND dialled_at > NOW() - INTERVAL 1 HOUR FOR UPDATE");
+static struct db_stmt q_due_calls = DB_STMT(DB_CONSOLE,
+	"SELECT id FROM outbox FORCE INDEX (ix_outbox_due) WHERE state = 'queued'"
+	" AND next_at <= NOW(3) AND kind = 'call' ORDER BY next_at LIMIT ?"
+	" FOR UPDATE SKIP LOCKED");
 static struct db_stmt q_lapsed = DB_STMT(DB_CONSOLE,
 	"SELECT id FROM outbox FORCE INDEX (ix_outbox_lease) WHERE state = 'sending'"
 	" AND lease_until < NOW(3) LIMIT ? FOR UPDATE SKIP LOCKED");
@@ -67,8 +80,8 @@ static struct db_stmt q_leased = DB_STMT(DB_CONSOLE,
 	"SELECT id, idem_key, kind, service, path, body, COALESCE(order_no, ''), attempts"
 	" FROM outbox WHERE id = ?");
 static struct db_stmt q_done = DB_STMT(DB_CONSOLE,
-	"UPDATE outbox SET state = IF(kind IN ('sms', 'notify'), 'effective', 'sent'),"
-	" sent_at = NOW(), effective_at = IF(kind IN ('sms', 'notify'), NOW(), NULL),"
+	"UPDATE outbox SET state = IF(kind IN ('sms', 'notify', 'call'), 'effective', 'sent'),"
+	" sent_at = NOW(), effective_at = IF(kind IN ('sms', 'notify', 'call'), NOW(), NULL),"
 	" last_status = ?, last_error = NULL,"
 	" reply = ?, ref = ?, lease_until = NULL, leased_by = NULL, updated_at = NOW()"
 	" WHERE id = ? AND state = 'sending' AND leased_by = ?");
@@ -197,13 +210,14 @@ outbox_submit(struct arena *a, const struct actor *who, const struct outbox_new 
 	if ((rc = same_key(a, n->key, hash, id, state)) != DOM_OK ||
 	    (rc = over_limits(a, who, n->amount, &over)) != DB_OK)
 		return rc;
+	over = over || n->hold;
 	rc = DB_EXEC(a, &q_insert, &res, DB_STR(n->key), DB_STR(hash), DB_STR(n->kind),
 	    DB_STR(upstream_names[n->service]), DB_STR(n->path), DB_STR(n->body),
 	    n->order_id ? DB_INT(n->order_id) : DB_NULL, DB_STRN(n->order_no),
 	    n->case_id ? DB_INT(n->case_id) : DB_NULL, DB_INT(n->amount), DB_STR(n->summary),
 	    DB_STR(actor_code(who)), DB_STR(who->name),
 	    who->agent_id ? DB_INT(who->agent_id) : DB_NULL,
-	    DB_STR(over ? "approval" : "queued"));
+	    DB_STR(over ? "approval" : "queued"), DB_STRN(n->not_before));
 	if (rc == DB_DUP)	/* another request with the key got there first */
 		return same_key(a, n->key, hash, id, state);
 	if (rc != DB_OK)
@@ -215,12 +229,13 @@ outbox_submit(struct arena *a, const struct actor *who, const struct outbox_new 
 		return DOM_OK;	/* a message about something: that is what is audited */
 	if (n->case_id && (rc = DB_EXEC(a, &q_case_event, NULL, DB_INT(n->case_id),
 	    DB_INT(n->order_id), ACTOR_ARGS(who), DB_STR(arena_printf(a, "%s%s", n->summary,
-	    over ? "（超出限额，待审批）" : "")))) != DB_OK)
+	    !over ? "" : n->hold ? "（待人工确认）" : "（超出限额，待审批）")))) != DB_OK)
 		return rc;
 	if (over && (rc = notify(a, who, "approval", arena_printf(a, "action %lld", *id),
 	    arena_printf(a, "待审批：%s", n->summary), arena_printf(a,
-	    "%s 提交%s%s，超出其限额，请有审批权限的同事处理。", who->name,
-	    n->order_no ? "订单 " : "", n->order_no ? n->order_no : ""))) != DB_OK)
+	    "%s 提交%s%s，%s，请有审批权限的同事处理。", who->name,
+	    n->order_no ? "订单 " : "", n->order_no ? n->order_no : "",
+	    n->hold ? "需要人工确认" : "超出其限额"))) != DB_OK)
 		return rc;
 	return audit(a, who, arena_printf(a, "action_%s", n->kind), n->order_no,
 	    arena_printf(a, "操作 %lld", *id), arena_printf(a, "%s%s", n->summary,
@@ -295,7 +310,8 @@ outbox_cancel(struct arena *a, const struct actor *who, long long id, const char
 		return rc;
 	if (!str_in_list("approval queued failed dead", state))
 		return OUTBOX_CHANGED;
-	if ((rc = DB_EXEC(a, &q_withdraw, NULL, DB_STRN(note), DB_INT(id))) != DB_OK)
+	if ((rc = DB_EXEC(a, &q_withdraw, NULL, DB_STRN(note), DB_INT(id))) != DB_OK ||
+	    (rc = call_lost(a, id, 1)) != DB_OK)	/* a call withdrawn */
 		return rc;
 	return audit(a, who, "action_cancelled", *no ? no : NULL,
 	    arena_printf(a, "操作 %lld", id), note && *note ?
@@ -343,6 +359,19 @@ outbox_claim(struct arena *a, const char *by, long long lease, int max,
 	    (k < max && ((rc = DB_EXEC(a, &q_due, &res, DB_INT(max - k))) != DB_OK ||
 	    (rc = ids(&res, v, &k, max)) != DB_OK)))
 		goto fail;
+	if (k < max) {
+		long long room;
+
+		if ((rc = db_one(a, &q_in_flight, &res, 0, NULL)) != DB_OK) {
+			db_done(&res);
+			goto fail;
+		}
+		room = cfg.robot_in_flight - db_int(&res, 0);
+		db_done(&res);
+		if (room > 0 && ((rc = DB_EXEC(a, &q_due_calls, &res, DB_INT(room < max - k ?
+		    room : max - k))) != DB_OK || (rc = ids(&res, v, &k, max)) != DB_OK))
+			goto fail;
+	}
 	it = arena_alloc(a, (size_t)(k ? k : 1) * sizeof(*it));
 	for (i = 0; i < k; i++) {
 		if ((rc = DB_EXEC(a, &q_lease, NULL, DB_STR(by), DB_INT(lease), DB_INT(v[i]))) !=
@@ -359,6 +388,8 @@ outbox_claim(struct arena *a, const char *by, long long lease, int max,
 		it[i].order_no = arena_strdup(a, db_str(&res, 6));
 		it[i].attempts = (int)db_int(&res, 7);
 		db_done(&res);
+		if (strcmp(it[i].kind, "call") == 0 && (rc = call_dialled(a, it[i].id)) != DB_OK)
+			goto fail;
 	}
 	if ((rc = db_commit(DB_CONSOLE)) != DB_OK)
 		goto fail;
@@ -410,6 +441,9 @@ outbox_answer(struct arena *a, const char *by, const struct outbox_item *it,
 		return rc;
 	rc = res.affected ? DB_OK : OUTBOX_CHANGED;
 	db_done(&res);
+	if (rc == DB_OK && out != OUT_DONE && strcmp(it->kind, "call") == 0 &&
+	    (out == OUT_FAILED || it->attempts >= max_attempts))
+		rc = call_lost(a, it->id, 0);
 	if (rc == DB_OK && out == OUT_RETRY && it->attempts >= max_attempts &&
 	    strcmp(it->kind, "notify") != 0) {
 		struct actor me = actor_make(ACTOR_SCANNER, "mend-dispatch");

@@ -39,6 +39,9 @@ struct outbox_new {
 	long long case_id;	/* the case it fixes, or 0 */
 	long long amount;	/* fen it gives back (refund, compensate), else 0 */
 	const char *summary;	/* one line: "退款 ¥12.00 到 支付宝" */
+	const char *not_before;	/* "YYYY-MM-DD HH:MM:SS": not sent before; NULL: now */
+	int hold;		/* waits for a person's approval whatever the limits
+				 * (what a robot captured with low confidence) */
 };
 
 /* outbox_key_ok: 1 when k is a well-formed idempotency key. */

@@ -67,7 +67,7 @@ auth_actor(struct req *r)
 int
 auth_can(const struct req *r, long perm)
 {
-	if (perm == AUTH_PUBLIC)
+	if (perm == AUTH_PUBLIC || perm == AUTH_SIGNED)
 		return 1;
 	if (r->sess == NULL)
 		return 0;

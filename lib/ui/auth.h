@@ -27,6 +27,8 @@
 #include "domain/sessions.h"
 
 #define AUTH_PUBLIC (-1L)	/* route needs no session */
+#define AUTH_SIGNED (-2L)	/* no session and no CSRF token: the handler
+				 * checks the caller's signature (/hooks/robot) */
 #define AUTH_ANY 0L		/* any signed-in agent */
 
 /* auth_init: once at start-up (libsodium). */

@@ -57,6 +57,7 @@ frame(struct req *r, json_object *model)
 		m_str(a, "login", r->sess->login);
 		m_str(a, "name", r->sess->name);
 		m_bool(f, "can_admin", auth_can(r, PERM_ADMIN));
+		m_str(f, "u_calls", url_for(&r->arena, "/calls"));
 		if (db_replica_lag(&lag)) {
 			if (lag < 0)
 				m_bool(f, "replication_stopped", 1);
@@ -77,6 +78,8 @@ frame(struct req *r, json_object *model)
 			m_bool(v, "admin", 1);
 		else if (strcmp(nav, "actions") == 0)
 			m_bool(v, "actions", 1);
+		else if (strcmp(nav, "calls") == 0)
+			m_bool(v, "calls", 1);
 	}
 	return f;
 }
@@ -231,6 +234,8 @@ page_admin_nav(struct req *r, json_object *model, const char *current)
 		{ "rules", "异常规则", "/admin/rules", PERM_MANAGE_RULES },
 		{ "notifications", "通知频道", "/admin/notifications", PERM_MANAGE_AUTOMATION },
 		{ "automation", "自动处理", "/admin/automation", PERM_MANAGE_AUTOMATION },
+		{ "scripts", "外呼话术", "/admin/scripts", PERM_MANAGE_AUTOMATION },
+		{ "dnc", "免打扰名单", "/admin/dnc", PERM_MANAGE_AUTOMATION },
 		{ "audit", "审计日志", "/admin/audit", PERM_ADMIN },
 	};
 	json_object *arr;

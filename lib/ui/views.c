@@ -170,6 +170,10 @@ action_notice(struct req *r, json_object *m)
 
 	if (k == NULL || !k->form)
 		return;
+	if (strcmp(k->code, "call") == 0) {
+		m_opt(m, "notice", "has_notice", "已安排外呼；机器人拨打后，结果会出现在时间线上。");
+		return;
+	}
 	m_opt(m, "notice", "has_notice", req_get(r, "approval") ?
 	    arena_printf(&r->arena, "%s超出你的限额，已提交审批；另一位有审批权限的同事同意后才会执行。",
 	    k->label) : req_get(r, "repeat") ?

@@ -32,7 +32,9 @@ DEMO_AGENTS = [
     ("agent", "demo-agent", "李客服", "agent"),
 ]
 DB_PASSWORDS = {"ro": "om-ro-pass", "web": "om-web-pass"}
-UPSTREAM_SERVICES = ("order", "payment", "coupon", "inventory", "sms")
+UPSTREAM_SERVICES = ("order", "payment", "coupon", "inventory", "sms", "robot")
+# the phone robot's callbacks are signed with this ([robot] secret)
+ROBOT_SECRET = "sim-robot-secret"
 
 
 def free_port():
@@ -88,6 +90,8 @@ class Stack:
         # port is known before it starts, so the configuration can name it
         self.upstream_port = free_port()
         self.upstream_url = "http://127.0.0.1:%d" % self.upstream_port
+        # the stand-in's robot signs its callbacks with it, the console checks them
+        self.robot_secret = ROBOT_SECRET
 
     # --- helpers -----------------------------------------------------------
 
@@ -264,9 +268,10 @@ interval = {scan_interval}
 
 [upstream]
 {upstream}
+{robot}
 {extra}""".format(root=self.root, repo=REPO, sock=self.sock, level=self.log_level,
                   extra=self.conf_extra + extra, logs=self.logs, scan_interval=self.scan_interval,
-                  upstream=self.upstream_conf(), **DB_PASSWORDS))
+                  upstream=self.upstream_conf(), robot=self.robot_conf(), **DB_PASSWORDS))
         os.chmod(self.conf, 0o600)
 
     def upstream_conf(self):
@@ -276,6 +281,12 @@ interval = {scan_interval}
             lines.append("%s_url = %s/v1" % (name, self.upstream_url))
             lines.append("%s_token = %s" % (name, self.upstream_token(name)))
         return "\n".join(lines) + "\n"
+
+    def robot_conf(self):
+        """The [robot] section: the callbacks' secret, and where the robot
+        (the stand-in) calls the console back."""
+        return "[robot]\nsecret = %s\ncallback_url = %s/hooks/robot\n" % (
+            self.robot_secret, self.url)
 
     def upstream_token(self, service):
         """The token the configuration gives a service (and the stand-in checks)."""
@@ -432,10 +443,12 @@ http {{
 
     # --- the upstream stand-in (build/upstream-sim) ----------------------------
     #
-    # It plays the order, payment, coupon, inventory and SMS services on
-    # self.upstream_url, writes their effects into the replica and records
-    # every request in its own database (upstream_sim); its faults are set
-    # at run time through POST /_sim/faults.
+    # It plays the order, payment, coupon, inventory and SMS services and
+    # the phone robot on self.upstream_url, writes their effects into the
+    # replica and records every request in its own database (upstream_sim);
+    # its faults are set at run time through POST /_sim/faults, the robot's
+    # outcomes through /_sim/robot (its callbacks go to [robot] callback_url,
+    # signed with self.robot_secret).
 
     def start_upstream(self, timeout=10):
         """Start the stand-in (recorded in run/upstream-sim.pid) and wait

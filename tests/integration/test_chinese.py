@@ -37,6 +37,7 @@ ALLOW = {w.lower() for w in """
     Apple iPhone HUAWEI Mate Xiaomi Redmi OPPO Reno vivo HONOR OnePlus Pro Max
     PC Chrome Edge Mac Safari
     Slack
+    ORDER NO TAIL NAME ADDRESS ITEMS AMOUNT ESTIMATE PRODUCT DAYS PRICE CORRECT
 """.split()}
 # values under these keys are lists of codes ("view_orders, act_cancel")
 CODE_KEYS = {"perms", "role_names", "user_agent"}
@@ -72,6 +73,11 @@ DATA = {
         "SELECT detail FROM audit_log WHERE kind = 'pii_reveal'",
         "SELECT target FROM audit_log WHERE kind LIKE 'login%'",
         "SELECT login FROM audit_log WHERE actor_type = 'cli'",
+        # the phone robot's scripts (a lead's text, and its English version),
+        # the do-not-call list's reasons, the survey's tags as the robot sent them
+        "SELECT name, purpose, text, text_en FROM call_scripts",
+        "SELECT reason FROM dnc",
+        "SELECT tags FROM calls",
         # rows the other tests write straight into the log, kinds and all
         "SELECT kind, target, detail FROM audit_log WHERE kind LIKE 'test%'",
     ],
@@ -267,12 +273,17 @@ def test_every_page_speaks_chinese(st):
                      "/admin/automation/auto_restock_shortage", "/admin/notifications"):
             w.page(c, path, (200,) if role != "agent" else (403,), who=role)
         w.page(c, "/admin/audit?kind=role_updated", (200,) if admin else (403,), who=role)
+        # the phone robot: its calls for everyone, its scripts and list for leads
+        for path in ("/calls", "/calls?state=finished", "/calls?script=satisfaction_survey"):
+            w.page(c, path, who=role)
+        for path in ("/admin/scripts", "/admin/scripts/stock_shortage", "/admin/dnc"):
+            w.page(c, path, (200,) if role != "agent" else (403,), who=role)
         w.page(c, "/account", who=role)
         w.page(c, "/account/password", who=role)
         for path in ("/nosuch", "/queue/nosuch", "/cases/1/nosuch", "/incidents/1/nosuch",
                      "/orders/%s/nosuch" % nos[0], "/account/nosuch", "/admin/nosuch",
                      "/admin/audit/nosuch", "/login/nosuch", "/healthz/nosuch",
-                     "/actions/nosuch", "/approvals/nosuch"):
+                     "/actions/nosuch", "/approvals/nosuch", "/calls/nosuch"):
             r, j = w.page(c, path, (404,), who=role)
             # the console's own 404 for a signed-in agent: the header and a search box
             assert 'class="searchbox"' in r.body and "退出" in r.body, (role, path)

@@ -7,8 +7,17 @@ the idempotency key (one effect and the same answer for a repeat, 422 for
 another request), each fault (fail N then succeed, delay, hang, refuse
 connections, 409, 422) and the record of every request.  Orders are
 fixtures with high ids, so no other test's orders change.
+
+The phone robot (README: "The phone robot") is spoken to the same way; its
+results are called back to a small HTTP server of the test's own on a free
+loopback port, which checks their signatures as the console does — the
+console's /hooks/robot is not needed.
 """
+import hashlib
+import hmac
+import http.server
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -16,6 +25,7 @@ import urllib.request
 import uuid
 
 import fixtures as fx
+import stack
 
 ORDER = 55
 
@@ -585,5 +595,471 @@ def test_every_request_is_recorded(st):
     # the configuration names the stand-in for every service
     with open(st.conf) as f:
         conf = f.read()
-    for name in ("order", "payment", "coupon", "inventory", "sms"):
+    for name in ("order", "payment", "coupon", "inventory", "sms", "robot"):
         assert "%s_url = %s/v1" % (name, st.upstream_url) in conf
+
+
+# --- the phone robot ----------------------------------------------------------------
+
+def signature(secret, ts, raw):
+    """X-Robot-Signature as README's "The phone robot" defines it."""
+    return "sha256=" + hmac.new(secret.encode(), ts.encode() + b"." + raw,
+                                hashlib.sha256).hexdigest()
+
+
+class Receiver:
+    """The console's /hooks/robot played by the test: a threaded HTTP server
+    on a free loopback port that keeps every callback and answers each from
+    `answers` (statuses, in turn, then 200), or 401 when its signature does
+    not verify with `secret`, as the console would."""
+
+    def __init__(self, secret, answers=()):
+        self.secret = secret
+        self.answers = list(answers)
+        self.got = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                ts = self.headers.get("X-Robot-Timestamp")
+                sig = self.headers.get("X-Robot-Signature")
+                good = ts is not None and sig is not None and hmac.compare_digest(
+                    sig, signature(outer.secret, ts, raw))
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = None
+                with outer.lock:
+                    status = outer.answers.pop(0) if outer.answers else 200
+                    if not good:
+                        status = 401
+                    outer.got.append({"path": self.path, "ts": ts, "sig": sig, "raw": raw,
+                                      "body": body, "good": good, "at": time.time(),
+                                      "answered": status,
+                                      "ctype": self.headers.get("Content-Type")})
+                out = json.dumps({"message": "ok" if status < 300 else "拒绝"},
+                                 ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args):      # nothing on stderr
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/hooks/robot" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def of(self, ref):
+        with self.lock:
+            return [g for g in self.got if g["body"] and g["body"].get("ref") == ref]
+
+    def wait(self, n, ref=None, timeout=8):
+        """At least n callbacks (of ref) in; returns them."""
+        end = time.time() + timeout
+        while True:
+            got = self.of(ref) if ref else list(self.got)
+            if len(got) >= n or time.time() > end:
+                return got
+            time.sleep(0.02)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+
+def new_ref():
+    return "call-t%s-1" % uuid.uuid4().hex[:12]
+
+
+def robot_job(ref, script="stock_shortage", intents=("wait", "substitute", "cancel")):
+    return {"ref": ref, "phone": "13812345678", "order_no": "2026120210000001",
+            "script": script, "text": "您购买的商品目前库存紧张，预计需要3天补货后发货。",
+            "vars": {"PRODUCT": "保温杯", "DAYS": "3"}, "intents": list(intents), "options": []}
+
+
+def robot_body(url, jobs, group="stock_shortage"):
+    return {"job_group": group, "callback_url": url,
+            "strategy": {"window": ["09:00", "20:00"], "time_zone": "+08:00",
+                         "max_attempts": 1},
+            "jobs": jobs, "operator": "agent:lead"}
+
+
+def jobs_call(st, body, **kw):
+    return call(st, "/v1/robot/jobs", body, service="robot", **kw)
+
+
+def robot_set(st, **settings):
+    return control(st, "/_sim/robot", settings)
+
+
+def robot_results(st, ref):
+    return control(st, "/_sim/robot/results?ref=" + ref)["results"]
+
+
+def robot_send(st, body):
+    return control(st, "/_sim/robot/send", body)
+
+
+def test_robot_jobs_are_taken_and_each_result_is_called_back_signed(st):
+    refs = [new_ref() for _ in range(3)]
+    with Receiver(st.robot_secret) as rx:
+        key = new_key()
+        t0 = time.time()
+        status, ans, _ = jobs_call(st, robot_body(rx.url, [robot_job(r) for r in refs]),
+                                   key=key)
+        assert status == 200, ans
+        assert [j["ref"] for j in ans["jobs"]] == refs and set(ans) == {"jobs"}, ans
+        ids = [j["job_id"] for j in ans["jobs"]]
+        assert all(re.match(r"^J[0-9]+$", i) for i in ids) and len(set(ids)) == 3, ids
+        got = rx.wait(3)
+        assert len(got) == 3, got
+        seen = set()
+        for g in got:
+            # the default delay is 200 ms; every callback is signed
+            assert g["at"] - t0 >= 0.15, g["at"] - t0
+            assert g["good"] and g["path"] == "/hooks/robot", g
+            assert g["sig"] == signature(st.robot_secret, g["ts"], g["raw"])
+            assert abs(int(g["ts"]) - time.time()) < 10
+            assert g["ctype"].startswith("application/json")
+            b = g["body"]
+            assert set(b) == {"callback_id", "job_id", "ref", "status", "intent", "confidence",
+                              "slots", "duration", "transcript_url", "ended_at"}, b
+            assert b["job_id"] == ids[refs.index(b["ref"])]
+            assert b["callback_id"].startswith("cb-") and b["callback_id"] not in seen
+            seen.add(b["callback_id"])
+            assert (b["status"], b["intent"], b["confidence"], b["slots"]) == (
+                "answered", "wait", 0.95, {}), b
+            assert isinstance(b["duration"], int) and b["transcript_url"]
+            assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$", b["ended_at"]), b
+            res = robot_results(st, b["ref"])
+            assert [(r["callback_id"], r["status"], r["attempt"], r["via"]) for r in res] == [
+                (b["callback_id"], 200, 1, "robot")], res
+        # one effect a request (the calls dialled), nothing in the replica
+        assert effects(st, key) == 1
+        assert recorded(st, key)[0]["outcome"] == "applied"
+
+
+def test_robot_a_repeated_key_answers_the_same_jobs_and_calls_no_one_again(st):
+    ref = new_ref()
+    with Receiver(st.robot_secret) as rx:
+        key = new_key()
+        body = robot_body(rx.url, [robot_job(ref)])
+        first = jobs_call(st, body, key=key)
+        assert first[0] == 200, first
+        assert len(rx.wait(1, ref)) == 1
+        status, ans, headers = jobs_call(st, body, key=key)
+        assert (status, ans) == first[:2] and headers["Idempotent-Replayed"] == "true"
+        status, ans, _ = jobs_call(st, dict(body, job_group="other"), key=key)
+        assert status == 422 and ans["message"] == "幂等键已用于另一个请求"
+        time.sleep(0.8)
+        assert len(rx.of(ref)) == 1
+        assert effects(st, key) == 1
+        assert len(robot_results(st, ref)) == 1
+
+
+def test_robot_refuses_bad_tokens_and_bad_jobs_and_calls_no_one(st):
+    with Receiver(st.robot_secret) as rx:
+        ref = new_ref()
+        good = robot_body(rx.url, [robot_job(ref)])
+        key = new_key()
+        for kw, why in ((dict(token=""), 401), (dict(token="wrong"), 401),
+                        (dict(token=st.upstream_token("sms")), 401),
+                        (dict(key=None), 400), (dict(ctype="text/plain"), 415)):
+            kw.setdefault("key", key)
+            status, ans, _ = jobs_call(st, good, **kw)
+            assert status == why and ans["message"], (kw, status, ans)
+
+        def job(**change):
+            j = dict(robot_job(ref), **change)
+            return [{k: v for k, v in j.items() if v is not None}]
+
+        cases = (
+            ({k: v for k, v in good.items() if k != "jobs"}, 400),
+            ({k: v for k, v in good.items() if k != "job_group"}, 400),
+            ({k: v for k, v in good.items() if k != "callback_url"}, 400),
+            (dict(good, jobs={"ref": ref}), 400),
+            (dict(good, jobs=["x"]), 400),
+            (dict(good, jobs=job(phone=None)), 400),
+            (dict(good, jobs=job(ref=None)), 400),
+            (dict(good, jobs=job(script=None)), 400),
+            (dict(good, jobs=job(text=None)), 400),
+            (dict(good, jobs=job(intents=None)), 400),
+            (dict(good, jobs=job(intents="wait")), 400),
+            (dict(good, jobs=job(intents=["wait", 3])), 400),
+            (dict(good, jobs=job(vars="x")), 400),
+            (dict(good, strategy="fast"), 400),
+            ({k: v for k, v in good.items() if k != "operator"}, 400),
+            (dict(good, jobs=job(phone="12345678901")), 422),
+            (dict(good, jobs=job(phone="1381234567")), 422),
+            (dict(good, jobs=job(intents=[])), 422),
+            (dict(good, jobs=job(ref="")), 422),
+            (dict(good, jobs=job(text="")), 422),
+            (dict(good, jobs=[]), 422),
+            (dict(good, jobs=[robot_job("%s-%d" % (ref, i)) for i in range(26)]), 422),
+            (dict(good, jobs=[robot_job(ref), robot_job(ref)]), 422),
+            (dict(good, callback_url="ftp://127.0.0.1/hooks/robot"), 422),
+            (dict(good, job_group=""), 422),
+        )
+        for body, why in cases:
+            status, ans, _ = jobs_call(st, body)
+            assert status == why and ans["message"], (body, status, ans)
+            assert re.search(r"[\u4e00-\u9fff]", ans["message"]), ans
+        # which job was wrong is said
+        status, ans, _ = jobs_call(st, dict(good, jobs=[robot_job(new_ref()),
+                                                        job(phone="123")[0]]))
+        assert status == 422 and "第 2 项" in ans["message"], ans
+        status, ans, _ = call(st, "/v1/robot/jobs", None, method="GET", ctype=None,
+                              service="robot")
+        assert status == 405, ans
+        # 25 jobs is the most, and none of the refusals spent the key
+        many = [robot_job("%s-%d" % (ref, i)) for i in range(25)]
+        status, ans, _ = jobs_call(st, dict(good, jobs=many), key=key)
+        assert status == 200 and len(ans["jobs"]) == 25, ans
+        assert len(rx.wait(25)) == 25
+        time.sleep(0.4)
+        assert len(rx.got) == 25 and not rx.of(ref)
+
+
+def test_robot_faults_apply_as_to_any_service(st):
+    ref = new_ref()
+    with Receiver(st.robot_secret) as rx:
+        key = new_key()
+        body = robot_body(rx.url, [robot_job(ref)])
+        try:
+            got = faults(st, service="robot", fail=1, status=503, reject=1,
+                         message="外呼线路忙")
+            assert got["faults"]["robot"]["fail"] == 1
+            assert jobs_call(st, body, key=key)[:2] == (503, {"message": "外呼线路忙"})
+            assert jobs_call(st, body, key=key)[:2] == (422, {"message": "外呼线路忙"})
+            time.sleep(0.5)
+            assert not rx.got
+            status, ans, _ = jobs_call(st, body, key=key)
+            assert status == 200, ans
+            assert len(rx.wait(1, ref)) == 1
+            assert [(r["status"], r["outcome"]) for r in recorded(st, key)] == [
+                (503, "fault"), (422, "fault"), (200, "applied")]
+            # a delay holds the request, not the control endpoint
+            faults(st, service="robot", delay_ms=600)
+            t = time.time()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(new_ref())]))[0] == 200
+            assert time.time() - t >= 0.55
+        finally:
+            reset(st)
+
+
+def test_robot_rules_choose_each_outcome_and_cycle_through_a_mix(st):
+    mix = [{"status": "answered", "intent": "wait", "confidence": 0.9, "duration": 40},
+           {"status": "answered", "intent": "cancel", "confidence": 0.88},
+           {"status": "no_answer"}]
+    special = new_ref()
+    try:
+        got = robot_set(st, delay_ms=0, rules=[
+            {"ref": special, "status": "answered", "intent": "human", "confidence": 0.7,
+             "slots": {"province": "浙江省", "city": "杭州市", "choice": 1},
+             "duration": 61},
+            {"script": "stock_shortage", "cycle": mix},
+            {"script": "address_confirm", "status": "busy"}])
+        assert got["delay_ms"] == 0 and got["hold"] is False and len(got["rules"]) == 3
+        assert control(st, "/_sim/robot")["rules"] == got["rules"]
+        with Receiver(st.robot_secret) as rx:
+            refs = [new_ref() for _ in range(6)]
+            jobs = [robot_job(special)] + [robot_job(r) for r in refs]
+            assert jobs_call(st, robot_body(rx.url, jobs))[0] == 200
+            other = new_ref()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(other, "address_confirm",
+                                                               ["confirm", "change"])],
+                                            group="address_confirm"))[0] == 200
+            plain = new_ref()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(plain, "delivery_delay",
+                                                               ["ok", "cancel"])],
+                                            group="delivery_delay"))[0] == 200
+            assert len(rx.wait(9)) == 9
+            b = rx.of(special)[0]["body"]
+            assert (b["status"], b["intent"], b["confidence"], b["duration"]) == (
+                "answered", "human", 0.7, 61) and b["slots"]["city"] == "杭州市", b
+            # the cycle hands out its outcomes in turn, the jobs in their order
+            outs = [rx.of(r)[0]["body"] for r in refs]
+            assert [(o["status"], o["intent"]) for o in outs] == [
+                ("answered", "wait"), ("answered", "cancel"), ("no_answer", None)] * 2, outs
+            assert outs[0]["confidence"] == 0.9 and outs[0]["duration"] == 40
+            assert outs[2]["confidence"] == 0 and outs[2]["slots"] == {}
+            assert outs[2]["transcript_url"] is None
+            b = rx.of(other)[0]["body"]
+            assert (b["status"], b["intent"]) == ("busy", None), b
+            # no rule: answered with the job's first intent
+            b = rx.of(plain)[0]["body"]
+            assert (b["status"], b["intent"], b["confidence"]) == ("answered", "ok", 0.95)
+            assert all(g["good"] for g in rx.got)
+        # bad rules are refused, the settings stay
+        for bad in ({"rules": [{"status": "ringing"}]}, {"rules": "all"},
+                    {"rules": [{"cycle": []}]}, {"rules": [{"confidence": 2}]},
+                    {"rules": [{"script": 3}]}, {"delay_ms": -1}, {"hold": "yes"}):
+            req = urllib.request.Request(st.upstream_url + "/_sim/robot",
+                                         data=json.dumps(bad).encode(), method="POST")
+            try:
+                urllib.request.urlopen(req, timeout=5)
+                raise AssertionError("accepted %r" % bad)
+            except urllib.error.HTTPError as e:
+                assert e.code == 400 and json.loads(e.read())["message"], bad
+        assert len(control(st, "/_sim/robot")["rules"]) == 3
+    finally:
+        reset(st)
+    assert control(st, "/_sim/robot")["rules"] == []
+    assert control(st, "/_sim/robot")["delay_ms"] == 200
+
+
+def test_robot_delay_hold_and_release(st):
+    try:
+        with Receiver(st.robot_secret) as rx:
+            robot_set(st, delay_ms=700)
+            ref = new_ref()
+            t0 = time.time()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(ref)]))[0] == 200
+            got = rx.wait(1, ref)
+            assert got and got[0]["at"] - t0 >= 0.65, got
+
+            robot_set(st, hold=True, delay_ms=0)
+            refs = [new_ref() for _ in range(3)]
+            assert jobs_call(st, robot_body(rx.url, [robot_job(r) for r in refs]))[0] == 200
+            time.sleep(0.5)
+            assert not any(rx.of(r) for r in refs)
+            assert control(st, "/_sim/robot")["held"] == 3
+            assert control(st, "/_sim/robot/release", {"ref": refs[1]})["released"] == 1
+            assert len(rx.wait(1, refs[1])) == 1
+            time.sleep(0.3)
+            assert not rx.of(refs[0]) and not rx.of(refs[2])
+            assert control(st, "/_sim/robot/release", {})["released"] == 2
+            rx.wait(1, refs[0])
+            assert len(rx.wait(1, refs[2])) == 1 and len(rx.of(refs[0])) == 1
+            assert control(st, "/_sim/robot")["held"] == 0
+            # a reset drops what is held
+            last = new_ref()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(last)]))[0] == 200
+            assert control(st, "/_sim/robot")["held"] == 1
+            reset(st)
+            now = control(st, "/_sim/robot")
+            assert (now["held"], now["hold"], now["delay_ms"]) == (0, False, 200), now
+            assert control(st, "/_sim/robot/release", {})["released"] == 0
+            time.sleep(0.4)
+            assert not rx.of(last)
+    finally:
+        reset(st)
+
+
+def test_robot_retries_a_console_that_fails_or_is_not_there(st):
+    try:
+        robot_set(st, delay_ms=0)
+        with Receiver(st.robot_secret, answers=[500, 503]) as rx:
+            ref = new_ref()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(ref)]))[0] == 200
+            got = rx.wait(3, ref)
+            assert [g["answered"] for g in got] == [500, 503, 200], got
+            # the same result each time, signed anew
+            assert len({g["raw"] for g in got}) == 1 and all(g["good"] for g in got)
+            res = robot_results(st, ref)
+            assert [(r["attempt"], r["status"], r["retry"]) for r in res] == [
+                (1, 500, True), (2, 503, True), (3, 200, False)], res
+            # a 4xx is the console's decision: not tried again
+            rx.answers = [404]
+            ref = new_ref()
+            assert jobs_call(st, robot_body(rx.url, [robot_job(ref)]))[0] == 200
+            rx.wait(1, ref)
+            time.sleep(0.8)
+            assert [g["answered"] for g in rx.of(ref)] == [404]
+            assert [(r["status"], r["retry"]) for r in robot_results(st, ref)] == [(404, False)]
+        # nobody listening: a few tries, then given up
+        ref = new_ref()
+        gone = "http://127.0.0.1:%d/hooks/robot" % stack.free_port()
+        t = time.time()
+        assert jobs_call(st, robot_body(gone, [robot_job(ref)]))[0] == 200
+        while len(robot_results(st, ref)) < 4:
+            assert time.time() - t < 15, robot_results(st, ref)
+            time.sleep(0.1)
+        res = robot_results(st, ref)
+        assert [(r["status"], r["retry"]) for r in res] == [(0, True)] * 3 + [(0, False)]
+        assert all(r["error"] for r in res)
+        # the stand-in stayed responsive all the while
+        assert control(st, "/_sim/faults")["faults"]["robot"]["fail"] == 0
+    finally:
+        reset(st)
+
+
+def test_robot_send_delivers_any_result_good_or_bad_at_once(st):
+    try:
+        robot_set(st, hold=True)       # the job's own result stays back
+        with Receiver(st.robot_secret) as rx:
+            ref = new_ref()
+            status, ans, _ = jobs_call(st, robot_body(rx.url, [robot_job(ref)]))
+            job_id = ans["jobs"][0]["job_id"]
+            # a well-signed result, to the job's callback_url
+            got = robot_send(st, {"ref": ref, "status": "answered", "intent": "substitute",
+                                  "confidence": 0.81, "slots": {"choice": 2},
+                                  "callback_id": "cb-test-1"})
+            assert got["status"] == 200 and json.loads(got["body"]) == {"message": "ok"}, got
+            g = rx.of(ref)[-1]
+            assert g["good"] and g["raw"] == got["sent"].encode()
+            b = g["body"]
+            assert (b["job_id"], b["callback_id"], b["intent"], b["confidence"],
+                    b["slots"]) == (job_id, "cb-test-1", "substitute", 0.81, {"choice": 2}), b
+            # a bad signature, none, an old timestamp, a body sent verbatim
+            got = robot_send(st, {"ref": ref, "sign": "bad"})
+            assert got["status"] == 401 and not rx.of(ref)[-1]["good"], got
+            assert rx.of(ref)[-1]["sig"] != signature(st.robot_secret, rx.of(ref)[-1]["ts"],
+                                                      rx.of(ref)[-1]["raw"])
+            got = robot_send(st, {"ref": ref, "sign": "none"})
+            assert got["status"] == 401 and rx.of(ref)[-1]["sig"] is None
+            got = robot_send(st, {"ref": ref, "timestamp": 1796140800})
+            last = rx.of(ref)[-1]
+            assert got["status"] == 200 and last["ts"] == "1796140800" and last["good"]
+            n = len(rx.got)
+            got = robot_send(st, {"ref": ref, "raw": '{"ref": "%s", "status": 7' % ref})
+            assert got["status"] == 200 and rx.got[n]["raw"] == (
+                '{"ref": "%s", "status": 7' % ref).encode() and rx.got[n]["good"]
+            # anything in the result goes as given: an intent no script knows
+            got = robot_send(st, {"ref": ref, "intent": "fly", "duration": "long"})
+            b = rx.of(ref)[-1]["body"]
+            assert (b["intent"], b["duration"]) == ("fly", "long"), b
+            # every send is listed, and the held result never went
+            res = [r for r in robot_results(st, ref) if r["via"] == "send"]
+            assert [r["status"] for r in res] == [200, 401, 401, 200, 200, 200], res
+            assert control(st, "/_sim/robot")["held"] == 1
+            # an unknown ref needs a callback_url; only this machine is called
+            other = new_ref()
+            got = robot_send(st, {"ref": other, "callback_url": rx.url, "status": "busy"})
+            assert got["status"] == 200 and rx.of(other)[0]["body"]["job_id"] == "J0"
+            assert rx.of(other)[0]["body"]["status"] == "busy"
+            for bad, why in (({"ref": new_ref()}, 404),
+                             ({"ref": ref, "callback_url": "http://192.0.2.1/hooks"}, 422),
+                             ({"ref": ref, "sign": "maybe"}, 400),
+                             ({"ref": ref, "timestamp": "now"}, 400)):
+                req = urllib.request.Request(st.upstream_url + "/_sim/robot/send",
+                                             data=json.dumps(bad).encode(), method="POST")
+                try:
+                    urllib.request.urlopen(req, timeout=5)
+                    raise AssertionError("accepted %r" % bad)
+                except urllib.error.HTTPError as e:
+                    assert e.code == why and json.loads(e.read())["message"], bad
+    finally:
+        reset(st)
+
+
+def test_robot_configuration_names_the_stand_in_and_the_secret(st):
+    with open(st.conf) as f:
+        conf = f.read()
+    assert "robot_url = %s/v1" % st.upstream_url in conf
+    assert "robot_token = %s" % st.upstream_token("robot") in conf
+    assert "[robot]\nsecret = sim-robot-secret\ncallback_url = %s/hooks/robot\n" % st.url in conf
+    assert st.robot_secret == "sim-robot-secret"

@@ -1,15 +1,18 @@
 /* control.c: upstream-sim's faults and its control endpoint (/_sim/...)
  *
- *   POST /_sim/faults   {"service": "order"|"payment"|"coupon"|"inventory"|"sms"|"*",
+ *   POST /_sim/faults   {"service": "order"|"payment"|"coupon"|"inventory"|"sms"|"robot"|"*",
  *                        "fail": N, "status": 500, "delay_ms": T, "hang": true,
  *                        "refuse_ms": T, "conflict": N, "reject": N, "message": "…"}
  *                       replaces the service's faults (every service's for "*")
  *                       with these; a field left out is off.  refuse_ms closes
  *                       the listening socket at once, for every service.
  *   GET  /_sim/faults   the faults now
- *   POST /_sim/reset    no faults anywhere (the records stay)
+ *   POST /_sim/reset    no faults anywhere, the robot's settings back to
+ *                       their defaults and its held results dropped (the
+ *                       records stay)
  *   GET  /_sim/requests?key=K | ?service=S&since=ID   the recorded requests
  *   GET  /_sim/effects?key=K   how many effects a key had
+ *   /_sim/robot...      the phone robot's outcomes (robot.c)
  *
  * Loopback clients only; no token.  A service's fail, conflict and reject
  * counts are taken in that order, one a request; delay and hang hold every
@@ -117,7 +120,8 @@ set_faults(const struct sim_req *r, struct sim_resp *out)
 	if (json_object_object_get_ex(o, "service", &x) && json_object_is_type(x, json_type_string))
 		name = json_object_get_string(x);
 	if (name == NULL || (strcmp(name, "*") != 0 && (svc = service_named(name)) < 0)) {
-		reply_msg(out, 400, "service 须为 order、payment、coupon、inventory、sms 或 *");
+		reply_msg(out, 400, "service 须为 order、payment、coupon、inventory、sms、robot、"
+		    "chat 或 *");
 		goto out;
 	}
 	if (opt_int(o, "fail", 0, 1000000, &f.fail) < 0 ||
@@ -171,12 +175,15 @@ control_serve(const struct sim_req *r, struct sim_resp *out, struct arena *a)
 		reply_json(out, 200, faults_json());
 	else if (strcmp(r->path, "/_sim/reset") == 0 && post) {
 		memset(faults, 0, sizeof(faults));
+		robot_reset();
 		sim_wake(-1);
 		reply_json(out, 200, faults_json());
 	} else if (strcmp(r->path, "/_sim/requests") == 0 && get)
 		store_requests(a, r, out);
 	else if (strcmp(r->path, "/_sim/effects") == 0 && get)
 		store_effects(a, r, out);
+	else if (strncmp(r->path, "/_sim/robot", 11) == 0)
+		robot_control(r, out, a);
 	else
 		reply_msg(out, 404, "没有这个控制接口");
 }

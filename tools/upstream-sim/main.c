@@ -52,9 +52,11 @@ main(int argc, char **argv)
 	free(cfg.admin.database);	/* cfg's strings are its own */
 	cfg.admin.database = xstrdup(cfg.replica.database);
 	store_open();
+	robot_start();
 	log_ev(LOG_INFO, NULL, "start", "pid=%ld listen=%s", (long)getpid(), argv[2]);
 	if (http_run(&addr, &daemon_stopping) < 0)
 		die("cannot listen on %s", argv[2]);
+	robot_stop();
 	log_ev(LOG_INFO, NULL, "stop", "pid=%ld", (long)getpid());
 	db_shutdown();
 	return 0;

@@ -36,6 +36,7 @@ static const struct route {
 	{ UP_COUPON, "/v1/grants", NULL, do_grant },
 	{ UP_INVENTORY, "/v1/replenishments", NULL, do_replenish },
 	{ UP_SMS, "/v1/messages", NULL, do_message },
+	{ UP_ROBOT, "/v1/robot/jobs", NULL, do_robot_jobs },
 };
 
 /* find_route: the route of path, with the order number it names. */
@@ -332,11 +333,13 @@ done:
 	record(c->a, name, r, out);
 	if ((rc = db_commit(DB_ADMIN)) != DB_OK)
 		goto fail;
+	robot_commit();		/* the robot's calls, once they are decided */
 	goto out;
 fail:
 	db_trouble(out, rc);
 	record(c->a, name, r, out);
 out:
+	robot_discard();	/* any not committed */
 	buf_free(&canon);
 }
 

@@ -1,15 +1,17 @@
 /* sim.h: upstream-sim, the stand-in for the upstream services
  *
  * `upstream-sim --listen 127.0.0.1:PORT` (configuration from ORDERMEND_CONF)
- * plays the order, payment, coupon, inventory and SMS services of README's
- * "The upstream contract" for the demo and the tests: a development tool,
- * never installed.
+ * plays the order, payment, coupon, inventory and SMS services and the
+ * phone robot of README's "The upstream contract" for the demo and the
+ * tests: a development tool, never installed.
  *
  * Design and caveats:
  * - One process, one thread, one database connection ([admin], on the
  *   replica's database): libmicrohttpd in external-select mode driven by
  *   http.c's loop, so a request's whole life — key, effect, record — runs
- *   to its end before the next one starts, and no two effects race.
+ *   to its end before the next one starts, and no two effects race.  The
+ *   one other thread is the robot's, calling the console back (robot.c);
+ *   it never touches the database.
  * - A request's effect, its idempotency key and its record are written in
  *   one transaction; the keys and records live in the stand-in's own
  *   database (`upstream_sim`, made at start), never in the replica.
@@ -161,5 +163,17 @@ const char *by_whom(const struct call *c);
 
 /* services.c: payment, coupon, inventory, SMS. */
 effect_fn do_refund, do_grant, do_replenish, do_message;
+
+/* robot.c: the phone robot — its jobs, and their results called back by
+ * its own delivery thread (started before the listener, stopped after). */
+effect_fn do_robot_jobs;
+void robot_start(void);
+void robot_stop(void);
+/* robot_commit: the request's staged results go to be delivered, once its
+ * transaction committed; robot_discard: they go nowhere (any other end). */
+void robot_commit(void);
+void robot_discard(void);
+void robot_reset(void);			/* /_sim/reset: no rules, nothing held */
+void robot_control(const struct sim_req *r, struct sim_resp *out, struct arena *a);
 
 #endif

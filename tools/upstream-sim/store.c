@@ -44,6 +44,18 @@ static const char *const schema[] = {
 	" KEY ix_requests_key (idem_key),"
 	" KEY ix_requests_service (service, id)"
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+	/* the robot's jobs: the id is the job id (J…); what a callback sent
+	 * later (/_sim/robot/send) needs of its job */
+	"CREATE TABLE IF NOT EXISTS upstream_sim.robot_jobs ("
+	" id           BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+	" ref          VARCHAR(64)  NOT NULL,"
+	" job_group    VARCHAR(64)  NOT NULL,"
+	" script       VARCHAR(64)  NOT NULL,"
+	" first_intent VARCHAR(32)  NOT NULL,"
+	" callback_url VARCHAR(255) NOT NULL,"
+	" created_at   DATETIME(3)  NOT NULL,"
+	" KEY ix_robot_jobs_ref (ref, id)"
+	") ENGINE=InnoDB AUTO_INCREMENT=100001 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
 };
 
 static struct db_stmt q_key_find = DB_STMT(DB_ADMIN,
