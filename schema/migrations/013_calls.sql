@@ -110,13 +110,9 @@ CREATE TABLE IF NOT EXISTS robot_callbacks (
 
 -- Numbers never to call: kept by leads, and added when a customer asks
 -- during a call.  The number is kept as its HMAC-SHA256 under a key of the
--- console's own (console_keys 'dnc') and its last four digits: enough to
--- match and to show, not to read back, not even by trying every mobile.
-CREATE TABLE IF NOT EXISTS console_keys (
-  name            VARCHAR(32)  NOT NULL PRIMARY KEY,
-  value           BINARY(32)   NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
-INSERT IGNORE INTO console_keys (name, value) VALUES ('dnc', RANDOM_BYTES(32));
+-- console's own (console_keys 'dnc', migration 015) and its last four
+-- digits: enough to match and to show, not to read back, not even by
+-- trying every mobile.
 CREATE TABLE IF NOT EXISTS dnc (
   phone_hash      CHAR(64)     NOT NULL PRIMARY KEY,
   phone_tail      CHAR(4)      NOT NULL,
