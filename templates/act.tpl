@@ -112,6 +112,12 @@
 {{#err_agreed}}    <p class="field-error">{{message}}</p>
 {{/err_agreed}}
 {{/is_price}}
+{{#is_bridge}}
+    <p>系统先呼你的分机，你接起后再接通收货人；号码不会显示给你。通话记在订单的时间线上。</p>
+    <label>你的分机号 <input name="extension" value="{{extension}}" size="8" maxlength="8" inputmode="numeric" required></label>
+{{#err_extension}}    <p class="field-error">{{message}}</p>
+{{/err_extension}}
+{{/is_bridge}}
 {{#is_sms}}
     <fieldset><legend>短信模板</legend>
 {{#templates}}      <label class="check sms-line"><input type="radio" name="template" value="{{code}}"{{#checked}} checked{{/checked}}> <strong>{{label}}</strong><br><span class="muted small">{{preview}}</span></label>

@@ -18,7 +18,7 @@
         <td data-label="提交人" title="{{actor}}">{{actor_name}}</td>
         <td data-label="状态"><span class="badge badge-{{state_tone}}" title="{{state}}">{{state_label}}</span></td>
         <td data-label="尝试" class="num">{{attempts}}</td>
-        <td class="row-actions">{{#can_retry}}<form method="post" action="{{retry_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small">重试</button></form>{{/can_retry}}
+        <td class="row-actions">{{#can_confirm}}<form method="post" action="{{confirm_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small primary">核对无误，发送</button></form>{{/can_confirm}}{{#can_retry}}<form method="post" action="{{retry_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small">重试</button></form>{{/can_retry}}
           {{#can_cancel}}<form method="post" action="{{cancel_url}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="small danger">撤回</button></form>{{/can_cancel}}</td>
       </tr>
 {{/rows}}    </tbody>

@@ -39,7 +39,10 @@
 <div class="overview">
 <section class="card">
   <h2>处理步骤</h2>
-{{#suggested}}  <p class="suggest">{{#ready}}<a class="button-link primary" href="{{url}}">{{label}}</a> <span class="muted small">建议的第一步，表单已按订单填好</span>{{/ready}}{{#invalid}}<span class="muted">建议的{{label}}现在不能做：{{why_not}}。</span>{{/invalid}}{{#valid}}{{#denied}}<span class="muted">建议：{{label}}（你的角色不能做，请转主管）</span>{{/denied}}{{/valid}}</p>
+{{#has_held}}  <div class="alert info"><p>智能外呼听到的信息需要人工核对：</p>
+{{#held}}    <form method="post" action="{{url}}" class="inline-form"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="back" value="{{back}}"><span>{{summary}}</span> <button type="submit" class="primary small">核对无误，发送</button></form>
+{{/held}}  </div>
+{{/has_held}}{{#suggested}}  <p class="suggest">{{#ready}}<a class="button-link primary" href="{{url}}">{{label}}</a> <span class="muted small">建议的第一步，表单已按订单填好</span>{{/ready}}{{#invalid}}<span class="muted">建议的{{label}}现在不能做：{{why_not}}。</span>{{/invalid}}{{#valid}}{{#denied}}<span class="muted">建议：{{label}}（你的角色不能做，请转主管）</span>{{/denied}}{{/valid}}</p>
 {{/suggested}}
   <ol class="playbook">
 {{#playbook}}    <li>{{value}}</li>

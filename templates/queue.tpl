@@ -94,7 +94,8 @@
 {{/can_assign}}    <button type="submit" formaction="{{u_bulk}}/resolve">解决…</button>
     <button type="submit" formaction="{{u_bulk}}/dismiss">忽略…</button>
 {{#can_assign}}    <button type="submit" formaction="{{u_bulk}}/silence">静默…</button>
-{{/can_assign}}  </div>
+{{/can_assign}}{{#can_campaign}}    <button type="submit" formaction="{{u_campaigns}}">外呼…</button>
+{{/can_campaign}}  </div>
 {{/live_view}}
   <table class="grid queue" id="queue">
     <thead><tr>{{#live_view}}<th><span class="sr">选择</span></th>{{/live_view}}<th>严重</th><th>异常</th><th>订单号</th><th class="num">金额</th><th>情况</th><th>状态</th><th>处理人</th>{{#live_view}}<th>时限</th><th></th>{{/live_view}}{{#closed}}<th>关闭时间</th><th>结果</th>{{/closed}}</tr></thead>

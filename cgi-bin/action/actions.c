@@ -9,6 +9,10 @@
  *             may approve) a failed or dead action queued again
  * POST /actions/{id}/cancel          (the same) withdraw an action not yet sent
  *   reason    at most 200 characters
+ * POST /actions/{id}/confirm         (view_orders and the kind's permission)
+ *             send on an action the robot prepared and held for a
+ *             person's check (an address it heard with little confidence)
+ *   back      a local page to return to (the case), else /actions
  *
  * The changes are lib/domain/outbox.c's (audited there).
  */
@@ -19,6 +23,7 @@
 #include "core/resp.h"
 #include "core/url.h"
 #include "core/util.h"
+#include "domain/actions.h"
 #include "domain/outbox.h"
 #include "ui/auth.h"
 #include "ui/page.h"
@@ -128,6 +133,11 @@ page_actions(struct req *r)
 		m_str(e, "retry_url", url_for(a, "/actions/%lld/retry", id));
 		m_str(e, "cancel_url", url_for(a, "/actions/%lld/cancel", id));
 		m_bool(e, "approval", strcmp(state, "approval") == 0);
+		/* held by the robot for a person's check: anyone may confirm */
+		m_bool(e, "can_confirm", strcmp(state, "approval") == 0 &&
+		    strcmp(db_str(&res, 7), "robot") == 0 && action_kind(db_str(&res, 11)) &&
+		    auth_can(r, action_kind(db_str(&res, 11))->perm));
+		m_str(e, "confirm_url", url_for(a, "/actions/%lld/confirm", id));
 	}
 	m_bool(m, "none", json_object_array_length(arr) == 0);
 	m_bool(m, "can_approve", auth_can(r, PERM_APPROVE));
@@ -142,7 +152,8 @@ void
 page_action_change(struct req *r)
 {
 	struct arena *a = &r->arena;
-	int retry = strcmp(strrchr(r->path, '/') + 1, "retry") == 0;
+	const char *change = strrchr(r->path, '/') + 1, *back = req_get(r, "back");
+	int retry = strcmp(change, "retry") == 0;
 	long long id = page_id(r, 0);
 	const char *reason = NULL;
 	struct db_res res;
@@ -154,6 +165,19 @@ page_action_change(struct req *r)
 	}
 	if (req_str(r, "reason", 200, &reason) == REQ_BAD) {
 		page_error(r, 400, "输入有误", "%s", "说明最多 200 个字。");
+		return;
+	}
+	if (strcmp(change, "confirm") == 0) {
+		if ((rc = db_begin(DB_CONSOLE)) == DB_OK && (rc = outbox_confirm(a, auth_actor(r), id,
+		    (long)r->sess->perms)) == DOM_OK)
+			rc = db_commit(DB_CONSOLE);
+		if (rc != DOM_OK) {
+			db_rollback(DB_CONSOLE);
+			page_refused(r, rc);
+			return;
+		}
+		page_done(r, "已确认，正在发送", back && url_local_path(back) &&
+		    str_startswith(back, "/cases/") ? back : url_for(a, "/actions?view=open"));
 		return;
 	}
 	/* the requester's, or whoever may approve */

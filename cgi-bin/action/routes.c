@@ -18,6 +18,7 @@ static const struct route routes[] = {
 	{ "GET", "/actions", PERM_VIEW_ORDERS, page_actions },
 	{ "POST", "/actions/*/retry", PERM_VIEW_ORDERS, page_action_change },
 	{ "POST", "/actions/*/cancel", PERM_VIEW_ORDERS, page_action_change },
+	{ "POST", "/actions/*/confirm", PERM_VIEW_ORDERS, page_action_change },
 	{ "GET", "/approvals", PERM_APPROVE, page_approvals },
 	{ "POST", "/approvals/*/approve", PERM_APPROVE, page_approval_decide },
 	{ "POST", "/approvals/*/refuse", PERM_APPROVE, page_approval_decide },

@@ -5,7 +5,9 @@
  * POST /campaigns                      (run_campaign) a new campaign
  *   script    the script's code
  *   incident  over the incident's live cases; or
- *   case      repeatable: over these cases
+ *   case      repeatable: over these cases (or id, as the queue's bulk bar
+ *             sends the ticked rows); without a script, the form that
+ *             chooses one (the queue's "外呼…")
  *   starts_at, ends_at   "YYYY-MM-DDTHH:MM" (a datetime-local field);
  *             now and three days on when not given
  *   cap       calls at most (1–10000, default 1000)
@@ -109,6 +111,35 @@ when(struct req *r, const char *name, int *bad)
 	return t;
 }
 
+/* choose: the form that picks a script for the ticked cases. */
+static void
+choose(struct req *r, const long long *ids, int n)
+{
+	struct call_script v[16];
+	json_object *m = page_model(r, "新建外呼任务", "calls"), *arr;
+	int k, i, rc;
+
+	if ((rc = call_scripts_load(&r->arena, v, 16, &k)) != DB_OK) {
+		page_db_error(r, rc);
+		return;
+	}
+	arr = m_add(m, "scripts", m_arr());
+	for (i = 0; i < k; i++)
+		if (v[i].enabled) {
+			json_object *o = m_push(arr, m_obj());
+
+			m_str(o, "code", v[i].code);
+			m_str(o, "name", v[i].name);
+			m_str(o, "purpose", v[i].purpose);
+		}
+	arr = m_add(m, "cases", m_arr());
+	for (i = 0; i < n; i++)
+		m_int(m_push(arr, m_obj()), "id", ids[i]);
+	m_int(m, "count", n);
+	m_str(m, "post", url_for(&r->arena, "/campaigns"));
+	page_show(r, 200, "campaign_new");
+}
+
 void
 page_campaign_new(struct req *r)
 {
@@ -127,7 +158,7 @@ page_campaign_new(struct req *r)
 	if (req_get(r, "incident") &&
 	    req_int(r, "incident", 1, 999999999999LL, &c.incident) != REQ_OK)
 		m_str(page_errs(r), "incident", "事件编号不正确。");
-	n = req_all(r, "case", list, (int)NELEM(list));
+	n = req_all(r, req_get(r, "case") ? "case" : "id", list, (int)NELEM(list));
 	ids = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof(*ids));
 	for (i = 0; i < n; i++)
 		if (parse_i64(list[i], strlen(list[i]), &ids[i]) < 0 || ids[i] <= 0) {
@@ -140,6 +171,12 @@ page_campaign_new(struct req *r)
 		m_str(page_errs(r), "case", "一次最多选 1000 个异常单。");
 	if (!c.incident && c.ncases == 0)
 		m_str(page_errs(r), "incident", "请从一个事件或选中的异常单发起外呼任务。");
+	if (req_get(r, "all") && *req_get(r, "all"))
+		m_str(page_errs(r), "case", "请勾选要外呼的异常单，或从事件页发起外呼任务。");
+	if ((c.script == NULL || *c.script == '\0') && c.ncases > 0 && !page_erred(r)) {
+		choose(r, ids, c.ncases);
+		return;
+	}
 	if (c.script == NULL || *c.script == '\0')
 		m_str(page_errs(r), "script", "请选择外呼话术。");
 	c.starts_at = when(r, "starts_at", &bad);

@@ -25,6 +25,10 @@
 #define COMPENSATE_MAX 50000	/* fen: a coupon over ¥500 is not a compensation */
 
 /* The order's successful payments and what each can still give back. */
+/* bridge: the extension the agent gave last time */
+static struct db_stmt q_extension = DB_STMT(DB_CONSOLE,
+	"SELECT JSON_VALUE(body, '$.extension') FROM outbox FORCE INDEX (ix_outbox_agent)"
+	" WHERE agent_id = ? AND kind = 'bridge' ORDER BY created_at DESC, id DESC LIMIT 1");
 static struct db_stmt q_payments = DB_STMT(DB_REPLICA,
 	"SELECT p.payment_no, p.channel, p.amount, p.amount - COALESCE((SELECT SUM(f.amount)"
 	"  FROM refunds f WHERE f.payment_id = p.id"
@@ -128,7 +132,19 @@ form_fill(struct req *r, json_object *m, const struct act *x)
 	size_t n, i, pick;
 	int rc;
 
-	if (strcmp(k, "cancel") == 0) {
+	if (strcmp(k, "bridge") == 0) {
+		struct db_res res;
+		const char *ext = "";
+
+		/* the extension this agent was reached at last time */
+		if ((rc = DB_ONE(a, &q_extension, &res, DB_INT(r->sess->agent_id))) == DB_OK &&
+		    db_str(&res, 0))
+			ext = arena_strdup(a, db_str(&res, 0));
+		db_done(&res);
+		if (rc != DB_OK && rc != DB_NOROW)
+			return rc;
+		m_str(m, "extension", value(r, "extension", ext));
+	} else if (strcmp(k, "cancel") == 0) {
 		m_options(m, "reasons", cancel_reasons, value(r, "reason", ""));
 		m_str(m, "note", value(r, "note", ""));
 		m_opt(m, "refund_note", "has_refund_note", order_held(&x->o.st) ?
@@ -348,6 +364,20 @@ read_price(struct req *r, const struct act *x, struct outbox_new *n)
 }
 
 static int
+read_bridge(struct req *r, const struct act *x, struct outbox_new *n)
+{
+	const char *ext = NULL;
+	size_t len;
+
+	if (req_str(r, "extension", 8, &ext) != REQ_OK || (len = strlen(ext)) < 2 ||
+	    strspn(ext, "0123456789") != len)
+		m_str(page_errs(r), "extension", "请填写你的分机号（2–8 位数字）。");
+	else
+		action_bridge(&r->arena, auth_actor(r), &x->o, ext, n);
+	return DB_OK;
+}
+
+static int
 read_sms(struct req *r, const struct act *x, struct outbox_new *n)
 {
 	const char *code = req_get(r, "template");
@@ -394,6 +424,7 @@ form_read(struct req *r, json_object *m, const struct act *x, struct outbox_new 
 		{ "cancel", read_cancel }, { "refund", read_refund },
 		{ "compensate", read_compensate }, { "address", read_address },
 		{ "price", read_price }, { "sms", read_sms }, { "restock", read_restock },
+		{ "bridge", read_bridge },
 	};
 	size_t i;
 

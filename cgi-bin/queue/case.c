@@ -84,6 +84,36 @@ static struct db_stmt q_order = DB_STMT(DB_REPLICA,
 	"  WHERE order_id = o.id ORDER BY id DESC LIMIT 1)"
 	" FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE o.id = ?");
 
+/* What the robot prepared for the order and holds for a person's check. */
+static struct db_stmt q_held = DB_STMT(DB_CONSOLE,
+	"SELECT id, summary FROM outbox FORCE INDEX (ix_outbox_order) WHERE order_id = ?"
+	" AND state = 'approval' AND actor_type = 'robot' ORDER BY id DESC LIMIT 5");
+
+/* held: the robot's held actions, each confirmed in one click. */
+static int
+held(struct req *r, json_object *m, long long order_id, long long case_id)
+{
+	json_object *arr = m_add(m, "held", m_arr());
+	struct db_res res;
+	int rc;
+
+	if ((rc = DB_EXEC(&r->arena, &q_held, &res, DB_INT(order_id))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&res)) > 0) {
+		json_object *o = m_push(arr, m_obj());
+
+		m_str(o, "summary", db_str(&res, 1));
+		m_str(o, "url", url_for(&r->arena, "/actions/%lld/confirm", db_int(&res, 0)));
+		m_str(o, "back", url_for(&r->arena, "/cases/%lld", case_id));
+	}
+	m_bool(m, "has_held", json_object_array_length(arr) > 0);
+	if (rc < 0) {
+		db_done(&res);
+		return rc;
+	}
+	return db_done(&res);
+}
+
 /* order_panel: the order as the case needs it, and the actions valid for
  * it now; 1 when the replica has no such order (yet). */
 static int
@@ -127,6 +157,8 @@ order_panel(struct req *r, json_object *m, long long order_id, const char *no,
 	m_opt(o, "parcel", "has_parcel", p);
 	db_done(&res);
 	m_add(m, "actions", actions_model(r, no, case_id, &st));
+	if ((rc = held(r, m, order_id, case_id)) != DB_OK)
+		return rc;
 	if ((o = suggested_model(r, k, no, case_id, &st)) != NULL)
 		m_add(m, "suggested", o);
 	return DB_OK;

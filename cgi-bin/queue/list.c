@@ -287,6 +287,8 @@ page_queue(struct req *r)
 	if (f.has_after)
 		m_str(m, "first", filter_url(r, &f, "/queue", NULL));
 	m_str(m, "u_bulk", url_for(a, "/queue/bulk"));
+	m_str(m, "u_campaigns", url_for(a, "/campaigns"));
+	m_bool(m, "can_campaign", auth_can(r, PERM_RUN_CAMPAIGN));
 	m_str(m, "u_silences", url_for(a, "/queue/silences"));
 	page_show(r, 200, "queue");
 }

@@ -18,6 +18,9 @@ const struct action_kind action_kinds[] = {
 	{ "sms", "发短信", PERM_ACT_SMS, 1 },
 	{ "restock", "申请补货", PERM_ACT_RESTOCK, 1 },
 	{ "call", "外呼", PERM_CALL_REQUEST, 1 },
+	{ "bridge", "接通客户", PERM_CALL_REQUEST, 1 },
+	/* the robot prepares it from the customer's choice; an agent confirms */
+	{ "substitute", "换购", PERM_ACT_CANCEL, 0 },
 	{ NULL, NULL, 0, 0 },
 };
 
@@ -102,6 +105,10 @@ action_why_not(struct arena *a, const char *kind, const struct order_state *o)
 		return o->phone_ok ? NULL : "收货手机号不是有效的大陆手机号，不能发短信";
 	if (strcmp(kind, "restock") == 0)
 		return o->shipped || closed(o) ? "订单已发货或已关闭，无需为它补货" : NULL;
+	if (strcmp(kind, "bridge") == 0)
+		return o->phone_ok ? NULL : "收货手机号不是有效的大陆手机号，不能接通";
+	if (strcmp(kind, "substitute") == 0)
+		return o->shipped || closed(o) ? "订单已发货或已关闭，不能换购" : NULL;
 	if (strcmp(kind, "call") == 0)	/* a survey follows a delivered order too */
 		return o->phone_ok ? NULL : "收货手机号不是有效的大陆手机号，不能外呼";
 	return "未知操作";
@@ -333,6 +340,34 @@ action_sms(struct arena *a, const struct actor *who, const struct action_order *
 	n->path = "/messages";
 	n->body = finish(a, b);
 	n->summary = arena_printf(a, "短信：%s（发往 %s）", t->label, mask_phone(a, o->phone));
+}
+
+void
+action_bridge(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *extension, struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "bridge", UP_ROBOT, n);
+
+	put_str(b, "extension", extension);
+	put_str(b, "phone", o->phone);
+	put_str(b, "order_no", o->no);
+	n->path = "/robot/bridges";
+	n->body = finish(a, b);
+	n->summary = arena_printf(a, "接通客户：先呼分机 %s，再接通收货人", extension);
+}
+
+void
+action_substitute(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *sku, const char *old_name, const char *new_sku, const char *new_name,
+    struct outbox_new *n)
+{
+	json_object *b = request(a, who, o, "substitute", UP_ORDER, n);
+
+	put_str(b, "sku", sku);
+	put_str(b, "new_sku", new_sku);
+	n->path = arena_printf(a, "/orders/%s/substitute", o->no);
+	n->body = finish(a, b);
+	n->summary = arena_printf(a, "换购：%s 换为 %s（原价）", old_name, new_name);
 }
 
 void

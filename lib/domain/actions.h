@@ -46,7 +46,8 @@ void order_state_read(struct arena *a, const struct db_res *res, unsigned col,
 long long order_held(const struct order_state *o);
 
 struct action_kind {
-	const char *code;	/* cancel refund compensate address price sms restock call */
+	const char *code;	/* cancel refund compensate address price sms restock call
+				 * substitute */
 	const char *label;
 	long perm;		/* the permission it needs */
 	int form;		/* it has a form at /orders/{no}/act/{code} */
@@ -95,6 +96,11 @@ void action_price(struct arena *a, const struct actor *who, const struct action_
 struct sms_template;
 void action_sms(struct arena *a, const struct actor *who, const struct action_order *o,
     const struct sms_template *t, struct outbox_new *n);
+void action_bridge(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *extension, struct outbox_new *n);
+void action_substitute(struct arena *a, const struct actor *who, const struct action_order *o,
+    const char *sku, const char *old_name, const char *new_sku, const char *new_name,
+    struct outbox_new *n);
 void action_restock(struct arena *a, const struct actor *who, const struct action_order *o,
     const char *sku, long long qty, struct outbox_new *n);
 

@@ -234,6 +234,20 @@ static struct db_stmt q_mispriced = DB_STMT(DB_REPLICA,
 	"SELECT product_name, unit_price, list_price, sku, qty FROM order_items"
 	" WHERE order_id = ? AND unit_price <> list_price"
 	" ORDER BY ABS(unit_price - list_price) DESC, id LIMIT 1");
+/* What may stand in for the short item: the same category, a price within
+ * 20% of what it sold at, in stock at the order's warehouse for its
+ * quantity; the closest prices first. */
+static struct db_stmt q_substitutes = DB_STMT(DB_REPLICA,
+	"SELECT i.sku, i.product_name, p.sku, p.name, p.list_price FROM orders o"
+	" JOIN order_items i ON i.order_id = o.id"
+	" JOIN inventory v ON v.sku = i.sku AND v.warehouse = o.warehouse"
+	"  AND v.on_hand - v.reserved < 0"
+	" JOIN products s ON s.id = i.product_id"
+	" JOIN products p ON p.category = s.category AND p.id <> s.id AND p.status = 'on_sale'"
+	"  AND p.list_price BETWEEN i.unit_price * 0.8 AND i.unit_price * 1.2"
+	" JOIN inventory w ON w.sku = p.sku AND w.warehouse = o.warehouse"
+	"  AND w.on_hand - w.reserved >= i.qty"
+	" WHERE o.id = ? ORDER BY i.id, ABS(p.list_price - i.unit_price), p.id LIMIT 3");
 static struct db_stmt q_restock_at = DB_STMT(DB_REPLICA,
 	"SELECT DATE_FORMAT(MIN(v.restock_at), '%Y-%m-%d %H:%i:%s') FROM orders o"
 	" JOIN order_items i ON i.order_id = o.id"
@@ -260,8 +274,8 @@ static struct db_stmt q_slot = DB_STMT(DB_CONSOLE,
 	" FROM (SELECT GREATEST(NOW(), COALESCE(CAST(? AS DATETIME), NOW())) t) x) y");
 static struct db_stmt q_call_new = DB_STMT(DB_CONSOLE,
 	"INSERT INTO calls (order_id, order_no, user_id, case_id, campaign_id, script, attempt,"
-	" state, scheduled_at, why_then, actor_type, agent_id, actor, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, NOW(), NOW())");
+	" state, scheduled_at, why_then, options, actor_type, agent_id, actor, created_at,"
+	" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?, ?, ?, NOW(), NOW())");
 static struct db_stmt q_call_outbox = DB_STMT(DB_CONSOLE,
 	"UPDATE calls SET outbox_id = ? WHERE id = ?");
 static struct db_stmt q_call_held = DB_STMT(DB_CONSOLE,
@@ -275,7 +289,8 @@ static struct db_stmt q_callback = DB_STMT(DB_CONSOLE,
 static struct db_stmt q_call_lock = DB_STMT(DB_CONSOLE,
 	"SELECT c.id, c.order_id, c.order_no, COALESCE(c.case_id, 0), c.script, c.attempt,"
 	" c.state, COALESCE(c.campaign_id, 0), COALESCE(m.state IN ('running', 'paused')"
-	" AND m.ends_at > NOW(), 1) FROM calls c LEFT JOIN campaigns m ON m.id = c.campaign_id"
+	" AND m.ends_at > NOW(), 1), COALESCE(c.options, '')"
+	" FROM calls c LEFT JOIN campaigns m ON m.id = c.campaign_id"
 	" WHERE c.id = ? FOR UPDATE");
 static struct db_stmt q_call_done = DB_STMT(DB_CONSOLE,
 	"UPDATE calls SET state = ?, status = ?, intent = ?, confidence = ?, slots = ?,"
@@ -559,10 +574,52 @@ slot(struct arena *a, const struct call_script *s, const char *not_before,
 	return rc;
 }
 
-/* job: the robot's request for call id (README: The phone robot). */
+/* offers: what the call offers instead of the short item, as the calls
+ * row keeps it ({"sku", "name", "options": [{choice, sku, name, price}]})
+ * into *json, NULL when there is nothing to offer. */
+static int
+offers(struct arena *a, long long order_id, const char **json)
+{
+	json_object *top = NULL, *arr = NULL, *e;
+	struct db_res res;
+	int rc, n = 0;
+
+	*json = NULL;
+	if ((rc = DB_EXEC(a, &q_substitutes, &res, DB_INT(order_id))) != DB_OK)
+		return rc;
+	while ((rc = db_next(&res)) > 0) {
+		if (top == NULL) {
+			top = json_object_new_object();
+			arr = json_object_new_array();
+			json_object_object_add(top, "sku", json_object_new_string(db_str(&res, 0)));
+			json_object_object_add(top, "name", json_object_new_string(db_str(&res, 1)));
+			json_object_object_add(top, "options", arr);
+		}
+		e = json_object_new_object();
+		json_object_object_add(e, "choice", json_object_new_int(++n));
+		json_object_object_add(e, "sku", json_object_new_string(db_str(&res, 2)));
+		json_object_object_add(e, "name", json_object_new_string(db_str(&res, 3)));
+		json_object_object_add(e, "price", json_object_new_string(yuan(a, db_int(&res, 4))));
+		json_object_array_add(arr, e);
+	}
+	if (top) {
+		*json = arena_strdup(a, json_object_to_json_string_ext(top,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(top);
+	}
+	if (rc < 0) {
+		db_done(&res);
+		return rc;
+	}
+	return db_done(&res);
+}
+
+/* job: the robot's request for call id (README: The phone robot), with
+ * what it may offer (offered: offers' JSON, or NULL). */
 static const char *
 job(struct arena *a, const struct actor *who, const struct call_script *s,
-    const struct action_order *o, const struct call_text *t, const char *ref)
+    const struct action_order *o, const struct call_text *t, const char *ref,
+    const char *offered)
 {
 	json_object *b = json_object_new_object(), *g = json_object_new_object();
 	json_object *w = json_object_new_array(), *jobs = json_object_new_array();
@@ -599,7 +656,15 @@ job(struct arena *a, const struct actor *who, const struct call_script *s,
 	}
 	json_object_put(m);
 	json_object_object_add(j, "intents", intents);
-	json_object_object_add(j, "options", json_object_new_array());
+	{
+		json_object *off = offered ? json_tokener_parse(offered) : NULL, *opts;
+
+		if (off && json_object_object_get_ex(off, "options", &opts))
+			json_object_object_add(j, "options", json_object_get(opts));
+		else
+			json_object_object_add(j, "options", json_object_new_array());
+		json_object_put(off);
+	}
 	json_object_array_add(jobs, j);
 	json_object_object_add(b, "jobs", jobs);
 	json_object_object_add(b, "operator", json_object_new_string(
@@ -753,7 +818,7 @@ schedule(struct arena *a, const struct actor *who, const struct call_script *s,
 	struct call_text t;
 	struct db_res res;
 	struct outbox_new n = { 0 };
-	const char *state, *ref;
+	const char *state, *ref, *offered = NULL;
 	long long oid;
 	int rc, later = 0;
 
@@ -763,14 +828,15 @@ schedule(struct arena *a, const struct actor *who, const struct call_script *s,
 		*why = arena_printf(a, "订单缺少话术需要的「%s」，不能外呼。", t.missing);
 		return CALL_VAR_MISSING;
 	}
-	if ((rc = slot(a, s, not_before, when, &later)) != DB_OK)
+	if ((rc = slot(a, s, not_before, when, &later)) != DB_OK ||
+	    (strstr(s->intents, "\"substitute\"") && (rc = offers(a, o->id, &offered)) != DB_OK))
 		return rc;
 	*why = later && !because ? arena_printf(a, "允许外呼的时段为 %s–%s，安排在时段内",
 	    s->window_start, s->window_end) : because ? because : "立即拨打";
 	if ((rc = DB_EXEC(a, &q_call_new, &res, DB_INT(o->id), DB_STR(o->no), DB_INT(o->user_id),
 	    case_id ? DB_INT(case_id) : DB_NULL, campaign ? DB_INT(campaign) : DB_NULL,
 	    DB_STR(s->code), DB_INT(attempt),
-	    DB_STR(*when), DB_STR(*why), ACTOR_ARGS(who))) != DB_OK)
+	    DB_STR(*when), DB_STR(*why), DB_STRN(offered), ACTOR_ARGS(who))) != DB_OK)
 		return rc;
 	*id = (long long)res.insert_id;
 	ref = arena_printf(a, "call-%lld-%d", *id, attempt);
@@ -778,7 +844,7 @@ schedule(struct arena *a, const struct actor *who, const struct call_script *s,
 	n.kind = "call";
 	n.service = UP_ROBOT;
 	n.path = "/robot/jobs";
-	n.body = job(a, who, s, o, &t, ref);
+	n.body = job(a, who, s, o, &t, ref, offered);
 	n.order_id = o->id;
 	n.order_no = o->no;
 	n.case_id = case_id;
@@ -910,11 +976,53 @@ handoff(struct arena *a, const struct actor *who, long long case_id, const char 
 	return on_case(a, who, case_id, "escalate", &(struct case_args){ .text = what });
 }
 
+/* substitute: the substitution the customer chose (slots' "choice", one of
+ * what the call offered), prepared and held for an agent's one-click
+ * check; CALL_INTENT when there is no such choice (a person takes it). */
+static int
+substitute(struct arena *a, const struct actor *who, long long call_id, long long case_id,
+    json_object *slots, const char *offered, const struct action_order *o, const char **did)
+{
+	struct outbox_new n = { 0 };
+	json_object *off = json_tokener_parse(offered), *opts, *v, *e;
+	const char *sku = NULL, *name = NULL, *nsku = NULL, *nname = NULL;
+	int choice = 0, rc;
+	size_t i;
+
+	if (slots && json_object_object_get_ex(slots, "choice", &v) &&
+	    json_object_is_type(v, json_type_int))
+		choice = json_object_get_int(v);
+	if (off && json_object_object_get_ex(off, "options", &opts) &&
+	    json_object_is_type(opts, json_type_array))
+		for (i = 0; i < json_object_array_length(opts); i++) {
+			e = json_object_array_get_idx(opts, i);
+			if (json_object_object_get_ex(e, "choice", &v) &&
+			    json_object_get_int(v) == choice && choice > 0) {
+				json_object_object_get_ex(e, "sku", &v);
+				nsku = arena_strdup(a, json_object_get_string(v));
+				json_object_object_get_ex(e, "name", &v);
+				nname = arena_strdup(a, json_object_get_string(v));
+			}
+		}
+	if (off && json_object_object_get_ex(off, "sku", &v))
+		sku = arena_strdup(a, json_object_get_string(v));
+	if (off && json_object_object_get_ex(off, "name", &v))
+		name = arena_strdup(a, json_object_get_string(v));
+	json_object_put(off);
+	if (!nsku || !sku || !name || action_why_not(a, "substitute", &o->st))
+		return CALL_INTENT;
+	action_substitute(a, who, o, sku, name, nsku, nname, &n);
+	if ((rc = submit(a, who, call_id, case_id, &n, 1)) != DOM_OK)
+		return rc;
+	*did = arena_printf(a, "客户选择换为 %s（待人工确认）", nname);
+	return DOM_OK;
+}
+
 /* follow: what the script maps the answer to, done by who; *did says it. */
 static int
 follow(struct arena *a, const struct actor *who, long long call_id, long long case_id,
     const struct call_script *s, const char *does, const char *label, int confidence,
-    json_object *slots, const struct action_order *o, const char **did)
+    json_object *slots, const char *offered, const struct action_order *o, const char **did)
 {
 	struct outbox_new n = { 0 };
 	struct db_res res;
@@ -997,6 +1105,9 @@ follow(struct arena *a, const struct actor *who, long long call_id, long long ca
 	}
 	if (strcmp(does, "survey") == 0)
 		return DOM_OK;
+	if (strcmp(does, "substitute") == 0 && *offered &&
+	    (rc = substitute(a, who, call_id, case_id, slots, offered, o, did)) != CALL_INTENT)
+		return rc;
 	/* handoff, substitute */
 	return handoff(a, who, case_id, arena_printf(a, "外呼：%s", strcmp(does, "substitute") == 0 ?
 	    "客户愿意换购，请推荐同类、价格相近、有货的商品" : label));
@@ -1219,6 +1330,7 @@ result(struct arena *a, const struct actor *who, const struct call_result *r)
 	struct action_order o;
 	json_object *slots = r->slots ? json_tokener_parse(r->slots) : NULL, *v;
 	const char *state, *does = NULL, *label = NULL, *did = "", *channel, *tags = NULL;
+	const char *offered;
 	long long id, order_id, case_id, campaign;
 	int attempt = 0, stored_attempt, rc, score = 0, going;
 
@@ -1244,6 +1356,7 @@ result(struct arena *a, const struct actor *who, const struct call_result *r)
 	state = arena_strdup(a, db_str(&res, 6));
 	campaign = db_int(&res, 7);
 	going = db_int(&res, 8) != 0;
+	offered = arena_strdup(a, db_str(&res, 9));
 	rc = call_script_get(a, db_str(&res, 4), &s);
 	db_done(&res);
 	if (rc == DB_OK && stored_attempt != attempt)
@@ -1284,7 +1397,8 @@ result(struct arena *a, const struct actor *who, const struct call_result *r)
 	if ((rc = action_order_load(a, order_id, &o, &channel)) != DB_OK)
 		rc = rc == DB_NOROW ? DOM_OK : rc;	/* gone from the replica: nothing follows */
 	else if (does)
-		rc = follow(a, who, id, case_id, &s, does, label, r->confidence, slots, &o, &did);
+		rc = follow(a, who, id, case_id, &s, does, label, r->confidence, slots, offered,
+		    &o, &did);
 	else if (!going)
 		did = "外呼任务已结束，不再拨打";
 	else

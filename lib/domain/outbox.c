@@ -80,8 +80,9 @@ static struct db_stmt q_leased = DB_STMT(DB_CONSOLE,
 	"SELECT id, idem_key, kind, service, path, body, COALESCE(order_no, ''), attempts"
 	" FROM outbox WHERE id = ?");
 static struct db_stmt q_done = DB_STMT(DB_CONSOLE,
-	"UPDATE outbox SET state = IF(kind IN ('sms', 'notify', 'call'), 'effective', 'sent'),"
-	" sent_at = NOW(), effective_at = IF(kind IN ('sms', 'notify', 'call'), NOW(), NULL),"
+	"UPDATE outbox SET state = IF(kind IN ('sms', 'notify', 'call', 'bridge'), 'effective',"
+	" 'sent'), sent_at = NOW(),"
+	" effective_at = IF(kind IN ('sms', 'notify', 'call', 'bridge'), NOW(), NULL),"
 	" last_status = ?, last_error = NULL,"
 	" reply = ?, ref = ?, lease_until = NULL, leased_by = NULL, updated_at = NOW()"
 	" WHERE id = ? AND state = 'sending' AND leased_by = ?");
@@ -115,6 +116,9 @@ static struct db_stmt e_price = DB_STMT(DB_REPLICA,
 	" sku VARCHAR(32) PATH '$.sku', p BIGINT PATH '$.unit_price')) j"
 	" STRAIGHT_JOIN order_items i ON i.order_id = ? AND i.sku = j.sku"
 	" WHERE i.unit_price <> j.p");
+static struct db_stmt e_substitute = DB_STMT(DB_REPLICA,
+	"SELECT COUNT(*) > 0 FROM order_items WHERE order_id = ?"
+	" AND sku = JSON_VALUE(?, '$.new_sku')");
 static struct db_stmt e_restock = DB_STMT(DB_REPLICA,
 	"SELECT COUNT(*) > 0 FROM inventory_moves WHERE sku = JSON_VALUE(?, '$.sku')"
 	" AND warehouse = JSON_VALUE(?, '$.warehouse') AND kind = 'inbound'"
@@ -280,6 +284,40 @@ outbox_decide(struct arena *a, const struct actor *who, long long id, int approv
 	return audit(a, who, approve ? "action_approved" : "action_refused", *no ? no : NULL,
 	    arena_printf(a, "操作 %lld", id), note && *note ?
 	    arena_printf(a, "%s：%s", summary, note) : summary);
+}
+
+static struct db_stmt q_held = DB_STMT(DB_CONSOLE,
+	"SELECT actor_type = 'robot' AND amount = 0, kind FROM outbox WHERE id = ?");
+
+int
+outbox_confirm(struct arena *a, const struct actor *who, long long id, long perms)
+{
+	const struct action_kind *k;
+	const char *state, *no, *summary;
+	struct db_res res;
+	long long agent;
+	int rc, held = 0;
+
+	if ((rc = lock(a, id, &state, &agent, &no, &summary)) != DB_OK)
+		return rc;
+	if (strcmp(state, "approval") != 0)
+		return OUTBOX_CHANGED;
+	if ((rc = DB_ONE(a, &q_held, &res, DB_INT(id))) == DB_OK) {
+		held = db_int(&res, 0) == 1;
+		k = action_kind(db_str(&res, 1));
+	}
+	db_done(&res);
+	if (rc != DB_OK)
+		return rc;
+	if (!held)
+		return OUTBOX_CHANGED;		/* a person's action over its limits: /approvals */
+	if (who->type != ACTOR_AGENT || k == NULL || (perms & k->perm) != k->perm)
+		return NOT_A_PERSON;
+	if ((rc = DB_EXEC(a, &q_decide, NULL, DB_STR("queued"), DB_INT(who->agent_id),
+	    DB_STR("核对无误"), DB_INT(id))) != DB_OK)
+		return rc;
+	return audit(a, who, "action_confirmed", *no ? no : NULL, arena_printf(a, "操作 %lld", id),
+	    summary);
 }
 
 int
@@ -479,6 +517,8 @@ shows(struct arena *a, const char *kind, long long order_id, const char *body,
 		rc = DB_ONE(a, &e_price, &res, DB_STR(body), DB_INT(order_id));
 	else if (strcmp(kind, "restock") == 0)
 		rc = DB_ONE(a, &e_restock, &res, DB_STR(body), DB_STR(body), DB_STR(sent_at));
+	else if (strcmp(kind, "substitute") == 0)
+		rc = DB_ONE(a, &e_substitute, &res, DB_INT(order_id), DB_STR(body));
 	else {
 		*yes = 1;	/* nothing to watch: the service's word is the effect */
 		return DB_OK;

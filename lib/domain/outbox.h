@@ -64,6 +64,12 @@ int outbox_submit(struct arena *a, const struct actor *who, const struct outbox_
  * OUTBOX_CHANGED (not waiting), AGENT_SELF (one's own), or an error. */
 int outbox_decide(struct arena *a, const struct actor *who, long long id, int approve,
     const char *note);
+/* outbox_confirm: an action the robot prepared and held for a person's
+ * check (what it heard with little confidence; no money back) sent on by
+ * an agent whose permissions (perms) include its kind's.  DOM_OK,
+ * OUTBOX_MISSING, OUTBOX_CHANGED (not such an action, or not waiting),
+ * NOT_A_PERSON (not an agent with the kind's permission), or an error. */
+int outbox_confirm(struct arena *a, const struct actor *who, long long id, long perms);
 /* outbox_retry: a failed or dead action queued again, its attempts from
  * zero; outbox_cancel: an action not yet sent withdrawn.  DOM_OK,
  * OUTBOX_MISSING, OUTBOX_CHANGED, or an error. */

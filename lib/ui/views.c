@@ -141,10 +141,15 @@ actions_model(struct req *r, const char *order_no, long long case_id,
 	const struct action_kind *k;
 
 	for (k = action_kinds; k->code; k++) {
-		json_object *a = m_push(arr, m_obj());
-		const char *why = action_why_not(&r->arena, k->code, o);
-		int allowed = auth_can(r, k->perm);
+		json_object *a;
+		const char *why;
+		int allowed;
 
+		if (!k->form)
+			continue;	/* prepared by the robot, not asked for */
+		a = m_push(arr, m_obj());
+		why = action_why_not(&r->arena, k->code, o);
+		allowed = auth_can(r, k->perm);
 		m_str(a, "code", k->code);
 		m_str(a, "label", k->label);
 		m_str(a, "why_not", why);

@@ -360,6 +360,18 @@ def test_a_new_address_heard_with_little_confidence_waits_for_a_person(st):
                               % call_id))
         follow = one(st, "SELECT follow_up FROM calls WHERE id = %s" % call_id)
     assert states == ["approval", "queued"], states
+    # the held one: an agent checks it and sends it on in one click
+    held = one(st, "SELECT MIN(id) FROM outbox WHERE state = 'approval' AND actor_type = 'robot'"
+                   " AND kind = 'address'")
+    a = Client(st.url).login("agent", "demo-agent")
+    assert "核对无误，发送" in a.get("/actions?view=open").body
+    r = a.post("/actions/%s/confirm" % held, {})
+    assert r.status == 303, r.status
+    assert con(st, "SELECT state, approval_note FROM outbox WHERE id = %s" % held) == \
+        [["queued", "核对无误"]]
+    assert one(st, "SELECT kind FROM audit_log WHERE kind = 'action_confirmed' ORDER BY id"
+                   " DESC LIMIT 1") == "action_confirmed"
+    assert a.post("/actions/%s/confirm" % held, {}).status == 409
     for _ in range(3):
         st.dispatch_once(settings=FAST)
     assert st.sql("SELECT province, address_detail, receiver_name FROM orders WHERE id = %d"
@@ -631,3 +643,146 @@ def test_a_campaign_stopped_or_ended_withdraws_what_was_not_dialled(st):
     assert one(st, "SELECT COUNT(*) FROM campaigns") == n
     a = Client(st.url).login("agent", "demo-agent")
     assert a.post("/campaigns", {"incident": inc, "script": "stock_shortage"}).status == 403
+
+
+def test_a_customer_who_takes_a_substitute(st):
+    all_day(st)
+    cat = "换购测试%d" % fx.new_id(st)
+    short = fx.product(st, "缺货的杯子", 10000, category=cat)
+    subs = {}
+    for name, price, stock in (("杯子 B", 9000, 5), ("杯子 C", 11500, 5), ("杯子 D", 13000, 5),
+                               ("杯子 E", 9500, 5), ("杯子 F", 9900, 0)):
+        p = fx.product(st, name, price, category=cat)
+        subs[name] = "FX-%d" % p
+        fx.exec_sql(st, "INSERT INTO inventory (sku, warehouse, on_hand, reserved, updated_at)"
+                    " VALUES ('FX-%d', 'SH-01', %d, 0, NOW());" % (p, stock))
+    fx.exec_sql(st, "INSERT INTO inventory (sku, warehouse, on_hand, reserved, restock_at,"
+                " updated_at) VALUES ('FX-%d', 'SH-01', 0, 1, NOW() + INTERVAL 5 DAY, NOW());"
+                % short)
+    c = lead(st)
+    cases = []
+    for choice in (2, 7):
+        oid, no = fx.order(st, status="paid", receiver_phone=phone(), paid_at=None)
+        fx.exec_sql(st, "UPDATE orders SET paid_at = NOW() - INTERVAL 1 HOUR WHERE id = %d;"
+                    % oid)
+        fx.item(st, oid, short, "缺货的杯子", 10000, 10000)
+        st.scan_once()
+        cid = one(st, "SELECT id FROM cases WHERE order_id = %d AND kind = 'stock_shortage'"
+                      " AND live = 1" % oid)
+        call_id, ref = call_order(st, c, no, oid, "stock_shortage", case=cid)
+        reqs = json.loads(urllib.request.urlopen(st.upstream_url + "/_sim/requests?key=" + ref)
+                          .read())["requests"]
+        options = json.loads(reqs[0]["body"])["jobs"][0]["options"]
+        # the closest prices in the category, in stock: E, B, C (not D: 30% more; not F: none)
+        assert [(o["choice"], o["name"], o["price"]) for o in options] == \
+            [(1, "杯子 E", "95.00"), (2, "杯子 B", "90.00"), (3, "杯子 C", "115.00")], options
+        assert callback(st, result(ref, intent="substitute", slots={"choice": choice}))[0] == 200
+        cases.append((oid, no, cid, call_id))
+    # a choice it offered: prepared, held for an agent's one click on the case
+    oid, no, cid, call_id = cases[0]
+    held = one(st, "SELECT id FROM outbox WHERE idem_key = 'robot-%s-substitute'" % call_id)
+    assert one(st, "SELECT state FROM outbox WHERE id = %s" % held) == "approval"
+    a = Client(st.url).login("agent", "demo-agent")
+    page = a.get("/cases/%s" % cid).body
+    assert "换购：缺货的杯子 换为 杯子 B" in page and "核对无误，发送" in page
+    r = a.post("/actions/%s/confirm" % held, {"back": "/cases/%s" % cid})
+    assert r.status == 303 and r.header("location").endswith("/cases/%s" % cid)
+    for _ in range(3):
+        st.dispatch_once(settings=FAST)
+    assert st.sql("SELECT sku, unit_price FROM order_items WHERE order_id = %d" % oid,
+                  database="shop") == [[subs["杯子 B"], "10000"]]
+    assert one(st, "SELECT state FROM cases WHERE id = %s" % cid) == "resolved"
+    # a choice it did not offer: a person's
+    oid, no, cid, call_id = cases[1]
+    assert one(st, "SELECT COUNT(*) FROM outbox WHERE idem_key = 'robot-%s-substitute'"
+                   % call_id) == "0"
+    assert "换购" in one(st, "SELECT detail FROM case_events WHERE case_id = %s AND kind ="
+                           " 'handed'" % cid)
+
+
+def test_a_campaign_from_cases_ticked_in_the_queue(st):
+    all_day(st)
+    picked = [short_order(st)[2] for _ in range(3)]
+    c = lead(st)
+    assert 'formaction="/campaigns"' in c.get("/queue").body
+    # the bulk bar sends the ticked rows: the form asks for the script
+    r = c.post("/campaigns", {"id": [str(x) for x in picked], "all": ""})
+    assert r.status == 200 and "为勾选的 <strong>3</strong> 个异常单" in r.body
+    assert 'name="script" value="stock_shortage"' in r.body
+    assert c.post("/campaigns", {"id": [str(x) for x in picked], "all": "1"}).status == 400
+    r = c.post("/campaigns", {"case": [str(x) for x in picked], "script": "stock_shortage"})
+    assert r.status == 303
+    cid = re.search(r"/campaigns/(\d+)$", r.header("location")).group(1)
+    assert con(st, "SELECT COUNT(*) FROM calls WHERE campaign_id = %s" % cid) == [["3"]]
+    assert sorted(int(x[0]) for x in con(st, "SELECT case_id FROM calls WHERE campaign_id = %s"
+                                         % cid)) == sorted(int(x) for x in picked)
+    assert c.post("/campaigns/%s/stop" % cid, {}).status == 303
+
+
+def test_an_agent_is_put_through_without_seeing_the_number(st):
+    oid, no = order_with(st, status="paid")
+    number = one(st, "SELECT receiver_phone FROM shop.orders WHERE id = %d" % oid)
+    a = Client(st.url).login("agent", "demo-agent")
+    assert "/orders/%s/act/bridge" % no in a.get("/orders/%s" % no).body
+    page = a.get("/orders/%s/act/bridge" % no).body
+    assert number not in page
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    for bad in ("", "12a4", "123456789"):
+        r = a.post("/orders/%s/act/bridge" % no, {"key": key, "extension": bad})
+        assert r.status == 400 and "分机号" in r.body, bad
+    assert one(st, "SELECT COUNT(*) FROM outbox WHERE idem_key = '%s'" % key) == "0"
+    r = a.post("/orders/%s/act/bridge" % no, {"key": key, "extension": "8001"})
+    assert r.status == 303, r.body[:300]
+    for _ in range(2):
+        st.dispatch_once(settings=FAST)
+    assert con(st, "SELECT state, service FROM outbox WHERE idem_key = '%s'" % key) == \
+        [["effective", "robot"]]
+    reqs = json.loads(urllib.request.urlopen(st.upstream_url + "/_sim/requests?key=" + key)
+                      .read())["requests"]
+    body = json.loads(reqs[0]["body"])
+    assert body["phone"] == number and body["extension"] == "8001"
+    order_page = a.get("/orders/%s" % no).body
+    assert "接通客户：先呼分机 8001" in order_page and number not in order_page
+    # the next time, the extension is remembered
+    oid, no = order_with(st, status="paid")
+    assert 'name="extension" value="8001"' in a.get("/orders/%s/act/bridge" % no).body
+
+
+ADDRESS = {"province": "浙江省", "city": "杭州市", "district": "西湖区", "detail": "文三路 90 号"}
+
+
+def test_every_script_answer_does_what_its_script_says(st):
+    all_day(st)
+    c = lead(st)
+    plan = (("order_confirm", "confirmed", None, "resolved"),
+            ("order_confirm", "change_address", ADDRESS, "address"),
+            ("order_confirm", "cancel", None, "cancel"),
+            ("price_correction", "accept", None, "handed"),    # paid: would pay more
+            ("price_correction", "reject", None, "handed"),
+            ("address_confirm", "confirmed", None, "resolved"),
+            ("address_confirm", "new_address", ADDRESS, "address"),
+            ("logistics_delay", "ok", None, "resolved"),
+            ("logistics_delay", "wants_refund", None, "handed"),
+            ("logistics_delay", "wants_human", None, "handed"),
+            ("satisfaction_survey", "rated", {"score": 5, "tags": ["delivery"]}, "survey"),
+            ("stock_shortage", "human", None, "handed"))
+    for script, intent, slots, want in plan:
+        oid, no, cid = short_order(st)
+        # an item sold under its list price, for the price script's variables
+        fx.exec_sql(st, "UPDATE order_items SET list_price = 20000 WHERE order_id = %d;" % oid)
+        call_id, ref = call_order(st, c, no, oid, script, case=cid)
+        status, j = callback(st, result(ref, intent=intent, slots=slots or {}))
+        assert status == 200, (script, intent, j)
+        state = one(st, "SELECT state FROM cases WHERE id = %s" % cid)
+        if want == "resolved":
+            assert state == "resolved", (script, intent, state)
+        elif want == "handed":
+            assert one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s AND kind ="
+                           " 'handed'" % cid) == "1", (script, intent)
+        elif want == "survey":
+            assert one(st, "SELECT score FROM calls WHERE id = %s" % call_id) == "5"
+        else:
+            assert one(st, "SELECT kind FROM outbox WHERE idem_key = 'robot-%s-%s'"
+                           % (call_id, want)) == want, (script, intent)
+        assert one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s AND kind = 'call'"
+                       % cid) == "1", (script, intent)

@@ -1,4 +1,5 @@
-/* orders.c: upstream-sim's order service — cancel, address (price.c: price)
+/* orders.c: upstream-sim's order service — cancel, address, substitute
+ * (price.c: price)
  *
  * Each effect reads and locks the order first, decides, and only then
  * writes, as the shop's order system and replication together would: the
@@ -53,6 +54,23 @@ static struct db_stmt q_release = DB_STMT(DB_ADMIN,
 static struct db_stmt q_cancel = DB_STMT(DB_ADMIN,
 	"UPDATE orders SET status = 'cancelled', cancel_reason = ?, cancelled_at = NOW(),"
 	" refunded_amount = refunded_amount + ?, updated_at = NOW() WHERE id = ?");
+/* substitute: the order's item of a SKU, the product it becomes, the stock */
+static struct db_stmt q_item = DB_STMT(DB_ADMIN,
+	"SELECT id, qty FROM order_items WHERE order_id = ? AND sku = ? ORDER BY id LIMIT 1"
+	" FOR UPDATE");
+static struct db_stmt q_product = DB_STMT(DB_ADMIN,
+	"SELECT id, name, spec FROM products WHERE sku = ? AND status = 'on_sale'");
+static struct db_stmt q_swap = DB_STMT(DB_ADMIN,
+	"UPDATE order_items SET product_id = ?, sku = ?, product_name = ?, spec = ? WHERE id = ?");
+static struct db_stmt q_stock_move = DB_STMT(DB_ADMIN,
+	"INSERT INTO inventory_moves (id, sku, warehouse, order_id, kind, qty, created_at)"
+	" SELECT GREATEST(COALESCE(MAX(id), 0) + 1, 4000000000), ?, ?, ?, ?, ?, NOW()"
+	" FROM inventory_moves");
+static struct db_stmt q_reserved = DB_STMT(DB_ADMIN,
+	"UPDATE inventory SET reserved = GREATEST(reserved + ?, 0), updated_at = NOW()"
+	" WHERE sku = ? AND warehouse = ?");
+static struct db_stmt q_touch = DB_STMT(DB_ADMIN,
+	"UPDATE orders SET updated_at = NOW() WHERE id = ?");
 static struct db_stmt q_address = DB_STMT(DB_ADMIN,
 	"UPDATE orders SET receiver_name = ?, receiver_phone = ?, province = ?, city = ?,"
 	" district = ?, address_detail = ?, updated_at = NOW() WHERE id = ?");
@@ -293,4 +311,76 @@ do_address(struct call *c)
 	answer(c, 200, "收货信息已修改");
 	answer_str(c, "status", o.status);
 	c->effect = 1;
+}
+
+/* POST /v1/orders/{order_no}/substitute {sku, new_sku, operator}: the
+ * item of sku becomes the product new_sku, at the price it was sold at;
+ * its stock is released and the new one reserved at the order's warehouse */
+void
+do_substitute(struct call *c)
+{
+	const char *sku, *nsku;
+	struct db_res res;
+	struct order o;
+	long long item, qty, pid;
+	const char *name, *spec;
+	int rc;
+
+	if (want_str(c, "sku", 32, &sku) < 0 || want_str(c, "new_sku", 32, &nsku) < 0 ||
+	    order_load(c, c->order_no, &o) < 0)
+		return;
+	if (strcmp(o.status, "pending") != 0 && strcmp(o.status, "paid") != 0) {
+		answer(c, 422, "订单已发货或已关闭，不能换购");
+		answer_str(c, "status", o.status);
+		return;
+	}
+	if ((rc = DB_ONE(c->a, &q_item, &res, DB_INT(o.id), DB_STR(nsku))) != DB_NOROW) {
+		db_done(&res);
+		if (rc != DB_OK)
+			goto fail;
+		answer(c, 409, "订单中已经是这个商品");
+		answer_str(c, "status", o.status);
+		return;
+	}
+	db_done(&res);
+	rc = DB_ONE(c->a, &q_item, &res, DB_INT(o.id), DB_STR(sku));
+	item = rc == DB_OK ? db_int(&res, 0) : 0;
+	qty = rc == DB_OK ? db_int(&res, 1) : 0;
+	db_done(&res);
+	if (rc == DB_NOROW) {
+		answer(c, 422, "订单中没有商品 %s", sku);
+		return;
+	}
+	if (rc != DB_OK)
+		goto fail;
+	rc = DB_ONE(c->a, &q_product, &res, DB_STR(nsku));
+	pid = rc == DB_OK ? db_int(&res, 0) : 0;
+	name = rc == DB_OK ? arena_strdup(c->a, db_str(&res, 1)) : "";
+	spec = rc == DB_OK ? arena_strdup(c->a, db_str(&res, 2)) : "";
+	db_done(&res);
+	if (rc == DB_NOROW) {
+		answer(c, 422, "没有在售的商品 %s", nsku);
+		return;
+	}
+	if (rc != DB_OK ||
+	    (rc = DB_EXEC(c->a, &q_swap, NULL, DB_INT(pid), DB_STR(nsku), DB_STR(name),
+	    DB_STR(spec), DB_INT(item))) != DB_OK ||
+	    (rc = DB_EXEC(c->a, &q_stock_move, NULL, DB_STR(sku), DB_STR(o.warehouse),
+	    DB_INT(o.id), DB_STR("release"), DB_INT(-qty))) != DB_OK ||
+	    (rc = DB_EXEC(c->a, &q_reserved, NULL, DB_INT(-qty), DB_STR(sku),
+	    DB_STR(o.warehouse))) != DB_OK ||
+	    (rc = DB_EXEC(c->a, &q_stock_move, NULL, DB_STR(nsku), DB_STR(o.warehouse),
+	    DB_INT(o.id), DB_STR("reserve"), DB_INT(qty))) != DB_OK ||
+	    (rc = DB_EXEC(c->a, &q_reserved, NULL, DB_INT(qty), DB_STR(nsku),
+	    DB_STR(o.warehouse))) != DB_OK ||
+	    (rc = DB_EXEC(c->a, &q_touch, NULL, DB_INT(o.id))) != DB_OK ||
+	    (rc = order_history(c, o.id, o.status, o.status, arena_printf(c->a,
+	    "%s换购：%s 换为 %s", by_whom(c), sku, name))) != DB_OK)
+		goto fail;
+	answer(c, 200, "已换购");
+	answer_str(c, "status", o.status);
+	c->effect = 1;
+	return;
+fail:
+	failed(c, rc);
 }

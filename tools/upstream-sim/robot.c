@@ -55,6 +55,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "core/cfg.h"
 #include "core/db.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -161,19 +162,20 @@ new_callback_id(char out[3 + 24 + 1])
 	sodium_bin2hex(out + 3, 25, r, sizeof(r));
 }
 
-/* iso_time: t as 2026-12-02T10:03:11+08:00, local time. */
+/* iso_time: t as 2026-12-02T10:03:11+08:00, in the shop's time zone
+ * ([server] time_zone), whatever the machine's own. */
 static void
 iso_time(time_t t, char out[32])
 {
+	const char *z = cfg.time_zone;
+	long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600L + ((z[4] - '0') * 10 +
+	    (z[5] - '0')) * 60L;
+	time_t local = t + (z[0] == '-' ? -off : off);
 	struct tm tm;
-	size_t n;
 
-	localtime_r(&t, &tm);
-	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S%z", &tm);
-	if (n == 24) {		/* +0800 -> +08:00 */
-		memmove(out + 23, out + 22, 3);
-		out[22] = ':';
-	}
+	gmtime_r(&local, &tm);
+	strftime(out, 26, "%Y-%m-%dT%H:%M:%S", &tm);
+	strcat(out, z);
 }
 
 /* sign: "sha256=" and the hex HMAC-SHA256 of ts "." body under secret. */
@@ -1124,4 +1126,30 @@ robot_control(const struct sim_req *r, struct sim_resp *out, struct arena *a)
 		results_list(r, out);
 	else
 		reply_msg(out, 404, "没有这个控制接口");
+}
+
+/* POST /v1/robot/bridges {extension, phone, order_no, operator}: the
+ * telephony rings the agent's extension, then the customer; no replica
+ * effect. */
+void
+do_robot_bridge(struct call *c)
+{
+	const char *ext, *phone, *no;
+	size_t n;
+
+	if (want_str(c, "extension", 8, &ext) < 0 || want_str(c, "phone", 20, &phone) < 0 ||
+	    want_str(c, "order_no", 32, &no) < 0)
+		return;
+	n = strlen(ext);
+	if (n < 2 || strspn(ext, "0123456789") != n) {
+		answer(c, 422, "分机号须是 2–8 位数字");
+		return;
+	}
+	if (!mobile_ok(phone)) {
+		answer(c, 422, "客户号码不是有效的大陆手机号");
+		return;
+	}
+	answer(c, 200, "正在接通");
+	answer_str(c, "bridge_id", arena_printf(c->a, "B%s-%s", no, ext));
+	c->effect = 1;
 }

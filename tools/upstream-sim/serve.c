@@ -32,11 +32,13 @@ static const struct route {
 	{ UP_ORDER, "/v1/orders/", "/cancel", do_cancel },
 	{ UP_ORDER, "/v1/orders/", "/address", do_address },
 	{ UP_ORDER, "/v1/orders/", "/price", do_price },
+	{ UP_ORDER, "/v1/orders/", "/substitute", do_substitute },
 	{ UP_PAYMENT, "/v1/refunds", NULL, do_refund },
 	{ UP_COUPON, "/v1/grants", NULL, do_grant },
 	{ UP_INVENTORY, "/v1/replenishments", NULL, do_replenish },
 	{ UP_SMS, "/v1/messages", NULL, do_message },
 	{ UP_ROBOT, "/v1/robot/jobs", NULL, do_robot_jobs },
+	{ UP_ROBOT, "/v1/robot/bridges", NULL, do_robot_bridge },
 };
 
 /* find_route: the route of path, with the order number it names. */

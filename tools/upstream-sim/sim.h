@@ -144,7 +144,7 @@ struct order {
 	const char *name, *phone, *province, *city, *district, *detail;
 };
 
-effect_fn do_cancel, do_address, do_price;
+effect_fn do_cancel, do_address, do_price, do_substitute;
 /* order_load: the order, locked for the call's transaction; -1 having
  * answered the call (404, or a database error) when there is none. */
 int order_load(struct call *c, const char *order_no, struct order *o);
@@ -166,7 +166,7 @@ effect_fn do_refund, do_grant, do_replenish, do_message;
 
 /* robot.c: the phone robot — its jobs, and their results called back by
  * its own delivery thread (started before the listener, stopped after). */
-effect_fn do_robot_jobs;
+effect_fn do_robot_jobs, do_robot_bridge;
 void robot_start(void);
 void robot_stop(void);
 /* robot_commit: the request's staged results go to be delivered, once its
