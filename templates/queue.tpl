@@ -94,7 +94,7 @@
 {{/can_assign}}    <button type="submit" formaction="{{u_bulk}}/resolve">解决…</button>
     <button type="submit" formaction="{{u_bulk}}/dismiss">忽略…</button>
 {{#can_assign}}    <button type="submit" formaction="{{u_bulk}}/silence">静默…</button>
-{{/can_assign}}{{#can_campaign}}    <button type="submit" formaction="{{u_campaigns}}">外呼…</button>
+{{/can_assign}}{{#can_campaign}}    <button type="submit" formaction="{{u_bulk}}/campaign">外呼…</button>
 {{/can_campaign}}  </div>
 {{/live_view}}
   <table class="grid queue" id="queue">

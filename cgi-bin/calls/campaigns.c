@@ -115,29 +115,13 @@ when(struct req *r, const char *name, int *bad)
 static void
 choose(struct req *r, const long long *ids, int n)
 {
-	struct call_script v[16];
-	json_object *m = page_model(r, "新建外呼任务", "calls"), *arr;
-	int k, i, rc;
+	json_object *m = page_model(r, "新建外呼任务", "calls");
+	int rc;
 
-	if ((rc = call_scripts_load(&r->arena, v, 16, &k)) != DB_OK) {
+	if ((rc = campaign_choice(r, m, ids, n)) != DB_OK)
 		page_db_error(r, rc);
-		return;
-	}
-	arr = m_add(m, "scripts", m_arr());
-	for (i = 0; i < k; i++)
-		if (v[i].enabled) {
-			json_object *o = m_push(arr, m_obj());
-
-			m_str(o, "code", v[i].code);
-			m_str(o, "name", v[i].name);
-			m_str(o, "purpose", v[i].purpose);
-		}
-	arr = m_add(m, "cases", m_arr());
-	for (i = 0; i < n; i++)
-		m_int(m_push(arr, m_obj()), "id", ids[i]);
-	m_int(m, "count", n);
-	m_str(m, "post", url_for(&r->arena, "/campaigns"));
-	page_show(r, 200, "campaign_new");
+	else
+		page_show(r, 200, "campaign_new");
 }
 
 void

@@ -2,6 +2,9 @@
  *
  * POST /queue/bulk/{claim,resolve,dismiss}   (view_orders)
  * POST /queue/bulk/{assign,silence}          (approve)
+ * POST /queue/bulk/campaign                  (run_campaign) the cases, ticked
+ *             or the whole filter's, to a campaign: the form that picks its
+ *             script and posts them to /campaigns (cgi-bin/calls)
  *   id        repeatable, the chosen cases; or all=1 and the filter
  *             (filter.c): every case it matches (at most BULK_MAX, in its
  *             order)
@@ -16,6 +19,7 @@
  * case whose state changed meanwhile is skipped and counted.  A bulk
  * silence is a silence for the chosen cases only.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -228,12 +232,33 @@ fail:
 	return rc;
 }
 
+/* campaign_of: the chosen cases, for a campaign: its script's form. */
+static void
+campaign_of(struct req *r, const struct bulk *b)
+{
+	long long *v = arena_alloc(&r->arena, (size_t)(b->n + 1) * sizeof(*v));
+	const char *p = b->ids;
+	char *end;
+	int n = 0, rc;
+
+	/* b->ids is "[1,2,...]", made by chosen() */
+	while (n < b->n && *p && *++p && *p != ']') {
+		v[n++] = strtoll(p, &end, 10);
+		p = end;
+	}
+	if ((rc = campaign_choice(r, r->model, v, n)) != DB_OK)
+		page_db_error(r, rc);
+	else
+		page_show(r, 200, "campaign_new");
+}
+
 void
 page_bulk(struct req *r)
 {
 	struct arena *a = &r->arena;
 	struct bulk b = { .action = strrchr(r->path, '/') + 1 };
-	const char *label = label_of(case_actions, b.action)->label, *v;
+	const char *label = strcmp(b.action, "campaign") == 0 ? "外呼" :
+	    label_of(case_actions, b.action)->label, *v;
 	json_object *m = page_model(r, arena_printf(a, "批量%s", label), "queue");
 	struct outcome o = { 0 };
 	struct filter f;
@@ -263,6 +288,10 @@ page_bulk(struct req *r)
 	}
 	if (b.n == 0) {
 		page_error(r, 400, "没有选择异常单", "%s", "请先勾选异常单，或选择“当前筛选的全部”。");
+		return;
+	}
+	if (strcmp(b.action, "campaign") == 0) {
+		campaign_of(r, &b);
 		return;
 	}
 	if ((rc = extra(r, &b, m)) != DB_OK || (rc = agent_choices(r, m, b.to)) != DB_OK) {

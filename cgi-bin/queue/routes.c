@@ -21,6 +21,7 @@ static const struct route routes[] = {
 	{ "POST", "/queue/bulk/dismiss", PERM_VIEW_ORDERS, page_bulk },
 	{ "POST", "/queue/bulk/assign", PERM_APPROVE, page_bulk },
 	{ "POST", "/queue/bulk/silence", PERM_APPROVE, page_bulk },
+	{ "POST", "/queue/bulk/campaign", PERM_RUN_CAMPAIGN, page_bulk },
 	{ "GET", "/queue/silences", PERM_VIEW_ORDERS, page_silences },
 	{ "POST", "/queue/silences", PERM_APPROVE, page_silence_new },
 	{ "POST", "/queue/silences/*/end", PERM_APPROVE, page_silence_end },

@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "core/url.h"
 #include "domain/anomaly.h"
+#include "domain/calls.h"
 #include "ui/auth.h"
 #include "ui/views.h"
 
@@ -208,4 +209,30 @@ suggested_model(struct req *r, const struct anomaly_kind *k, const char *order_n
 	m_str(e, "url", url_for(&r->arena, "/orders/%s/act/%s?case=%lld%s%s", order_no, ak->code,
 	    case_id, *k->preset ? "&" : "", k->preset));
 	return e;
+}
+
+int
+campaign_choice(struct req *r, json_object *m, const long long *ids, int n)
+{
+	struct call_script v[16];
+	json_object *arr;
+	int k, i, rc;
+
+	if ((rc = call_scripts_load(&r->arena, v, 16, &k)) != DB_OK)
+		return rc;
+	arr = m_add(m, "scripts", m_arr());
+	for (i = 0; i < k; i++)
+		if (v[i].enabled) {
+			json_object *o = m_push(arr, m_obj());
+
+			m_str(o, "code", v[i].code);
+			m_str(o, "name", v[i].name);
+			m_str(o, "purpose", v[i].purpose);
+		}
+	arr = m_add(m, "cases", m_arr());
+	for (i = 0; i < n; i++)
+		m_int(m_push(arr, m_obj()), "id", ids[i]);
+	m_int(m, "count", n);
+	m_str(m, "post", url_for(&r->arena, "/campaigns"));
+	return DB_OK;
 }

@@ -48,4 +48,8 @@ json_object *suggested_model(struct req *r, const struct anomaly_kind *k,
  * &repeat=1), what became of it, as the notice (has_notice). */
 void action_notice(struct req *r, json_object *m);
 
+/* campaign_choice: the form (template campaign_new) that picks a script
+ * for a campaign over the cases ids; DB_OK or an error. */
+int campaign_choice(struct req *r, json_object *m, const long long *ids, int n);
+
 #endif

@@ -704,12 +704,21 @@ def test_a_campaign_from_cases_ticked_in_the_queue(st):
     all_day(st)
     picked = [short_order(st)[2] for _ in range(3)]
     c = lead(st)
-    assert 'formaction="/campaigns"' in c.get("/queue").body
+    assert 'formaction="/queue/bulk/campaign"' in c.get("/queue").body
     # the bulk bar sends the ticked rows: the form asks for the script
-    r = c.post("/campaigns", {"id": [str(x) for x in picked], "all": ""})
-    assert r.status == 200 and "为勾选的 <strong>3</strong> 个异常单" in r.body
+    r = c.post("/queue/bulk/campaign", {"id": [str(x) for x in picked], "all": ""})
+    assert r.status == 200 and "为选中的 <strong>3</strong> 个异常单" in r.body
     assert 'name="script" value="stock_shortage"' in r.body
-    assert c.post("/campaigns", {"id": [str(x) for x in picked], "all": "1"}).status == 400
+    for x in picked:
+        assert 'name="case" value="%s"' % x in r.body
+    # or every case the filter matches
+    r = c.post("/queue/bulk/campaign", {"all": "1", "kind": "stock_shortage",
+                                        "sort": "due"})
+    n = int(one(st, "SELECT COUNT(*) FROM cases WHERE kind = 'stock_shortage' AND live = 1"
+                    " AND silence_id IS NULL AND incident_id IS NULL"))
+    assert r.status == 200 and "为选中的 <strong>%d</strong> 个异常单" % min(n, 1000) in r.body
+    assert Client(st.url).login("agent", "demo-agent").post(
+        "/queue/bulk/campaign", {"id": [str(picked[0])]}).status == 403
     r = c.post("/campaigns", {"case": [str(x) for x in picked], "script": "stock_shortage"})
     assert r.status == 303
     cid = re.search(r"/campaigns/(\d+)$", r.header("location")).group(1)
