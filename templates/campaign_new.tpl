@@ -8,6 +8,12 @@
       <legend>话术</legend>
 {{#scripts}}      <label class="choice"><input type="radio" name="script" value="{{code}}" required> <strong>{{name}}</strong> <span class="small muted">{{purpose}}</span></label>
 {{/scripts}}    </fieldset>
+    <div class="filter-row">
+      <label>开始 <input type="datetime-local" name="starts_at" aria-label="开始时间（留空：现在）"></label>
+      <label>结束 <input type="datetime-local" name="ends_at" aria-label="结束时间（留空：3 天后）"></label>
+      <label>最多 <input name="cap" value="1000" size="6" maxlength="5" inputmode="numeric"> 通</label>
+    </div>
+    <p class="small muted">开始留空为现在，结束留空为 3 天后；到结束时间还没拨打的外呼会撤回。</p>
     <button type="submit" class="primary">发起外呼任务</button>
   </form>
 </section>

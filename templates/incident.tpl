@@ -12,8 +12,9 @@
     <label>话术 <select name="script">
 {{#scripts}}      <option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}}</option>
 {{/scripts}}    </select></label>
+    <label>最多 <input name="cap" value="1000" size="6" maxlength="5" inputmode="numeric"> 通</label>
     <button type="submit" class="primary">外呼全部客户</button>
-    <span class="small muted">在每位客户最可能接听的时段拨打，3 天内完成</span>
+    <span class="small muted">在每位客户最可能接听的时段拨打，3 天内完成（可在任务页暂停或停止）</span>
   </form>
 {{/can_campaign}}{{#incident}}
 </section>

@@ -795,3 +795,24 @@ def test_every_script_answer_does_what_its_script_says(st):
                            % (call_id, want)) == want, (script, intent)
         assert one(st, "SELECT COUNT(*) FROM case_events WHERE case_id = %s AND kind = 'call'"
                        % cid) == "1", (script, intent)
+
+
+def test_a_campaign_takes_its_start_end_and_cap_from_the_form(st):
+    all_day(st)
+    picked = [short_order(st)[2] for _ in range(3)]
+    c = lead(st)
+    page = c.post("/queue/bulk/campaign", {"id": [str(x) for x in picked]}).body
+    assert 'name="starts_at"' in page and 'name="ends_at"' in page and 'name="cap"' in page
+    start = one(st, "SELECT DATE_FORMAT(NOW() + INTERVAL 1 DAY, '%Y-%m-%dT%H:%i')")
+    end = one(st, "SELECT DATE_FORMAT(NOW() + INTERVAL 2 DAY, '%Y-%m-%dT%H:%i')")
+    r = c.post("/campaigns", {"case": [str(x) for x in picked], "script": "order_confirm",
+                              "starts_at": start, "ends_at": end, "cap": "2"})
+    assert r.status == 303, r.body[:300]
+    cid = re.search(r"/campaigns/(\d+)$", r.header("location")).group(1)
+    assert con(st, "SELECT DATE_FORMAT(starts_at, '%%Y-%%m-%%dT%%H:%%i'), DATE_FORMAT(ends_at,"
+                   " '%%Y-%%m-%%dT%%H:%%i'), cap, asked FROM campaigns WHERE id = %s" % cid) == \
+        [[start, end, "2", "2"]]
+    # none before its start
+    assert int(one(st, "SELECT MIN(TIMESTAMPDIFF(MINUTE, NOW(), scheduled_at)) FROM calls"
+                       " WHERE campaign_id = %s" % cid)) >= 23 * 60
+    assert c.post("/campaigns/%s/stop" % cid, {}).status == 303
