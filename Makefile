@@ -66,6 +66,8 @@ DOMAIN_OBJS = \
 	$(BUILD)/lib/domain/automation.o \
 	$(BUILD)/lib/domain/autorules.o \
 	$(BUILD)/lib/domain/calls.o \
+	$(BUILD)/lib/domain/callresult.o \
+	$(BUILD)/lib/domain/callscripts.o \
 	$(BUILD)/lib/domain/campaigns.o \
 	$(BUILD)/lib/domain/backtest.o \
 	$(BUILD)/lib/domain/casebatch.o \

@@ -27,6 +27,7 @@
 #include "core/model.h"
 #include "core/url.h"
 #include "core/util.h"
+#include "core/text.h"
 #include "domain/calls.h"
 #include "domain/shop.h"
 #include "ui/auth.h"
@@ -44,60 +45,6 @@ static struct db_stmt q_tail = DB_STMT(DB_CONSOLE,
 	DNC_COLS " WHERE d.phone_tail = ? ORDER BY d.created_at DESC, d.phone_hash LIMIT 201");
 static struct db_stmt q_count = DB_STMT(DB_CONSOLE,
 	"SELECT COUNT(*) FROM dnc");
-
-/* utf8_cp: the code point of the UTF-8 sequence at p (its length in *n),
- * or 0 for one that is not 1..3 bytes. */
-static unsigned
-utf8_cp(const unsigned char *p, size_t *n)
-{
-	*n = 1;
-	if (p[0] < 0x80)
-		return p[0];
-	if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
-		*n = 2;
-		return (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
-	}
-	if ((p[0] & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-		*n = 3;
-		return (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
-	}
-	return 0;
-}
-
-/* phone_digits: a mainland mobile as typed, as its 11 digits in out, or
- * -1.  Digits may be full-width; spaces (any width), dashes (any), dots
- * and brackets are dropped; a + only before the first digit; a leading
- * 86 or 0086 country code is taken off. */
-static int
-phone_digits(const char *in, char out[12])
-{
-	const unsigned char *p = (const unsigned char *)in;
-	char d[24];
-	size_t n, o = 0;
-	unsigned c;
-
-	for (; *p; p += n) {
-		if ((c = utf8_cp(p, &n)) == 0)
-			return -1;
-		if (c >= 0xff01 && c <= 0xff5e)		/* full-width ASCII */
-			c -= 0xfee0;
-		if (c >= '0' && c <= '9') {
-			if (o + 1 >= sizeof(d))
-				return -1;
-			d[o++] = (char)c;
-		} else if (c == '+' && o == 0)
-			continue;
-		else if (!(c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
-		    c == 0xa0 || c == 0x3000 || (c >= 0x2010 && c <= 0x2015) || c == 0x2212))
-			return -1;
-	}
-	d[o] = '\0';
-	n = o == 15 && strncmp(d, "0086", 4) == 0 ? 4 : o == 13 && strncmp(d, "86", 2) == 0 ? 2 : 0;
-	if (o - n != 11 || d[n] != '1' || d[n + 1] < '3')
-		return -1;
-	memcpy(out, d + n, 12);
-	return 0;
-}
 
 static void
 show(struct req *r, int status)
@@ -168,7 +115,7 @@ page_dnc_add(struct req *r)
 	char digits[12];
 	int rc, had = 0;
 
-	if (req_str(r, "phone", 40, &phone) != REQ_OK || phone_digits(phone, digits) < 0)
+	if (req_str(r, "phone", 40, &phone) != REQ_OK || phone_read(phone, digits) < 0)
 		m_str(page_errs(r), "phone", "请填写 11 位大陆手机号，例如 138 1234 5678。");
 	if (req_str(r, "reason", 255, &reason) != REQ_OK)
 		m_str(page_errs(r), "reason", "请填写原因，最多 255 个字。");

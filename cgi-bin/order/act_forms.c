@@ -310,19 +310,10 @@ read_address(struct req *r, const struct act *x, struct outbox_new *n)
 	    *city = text(r, "city", 16, 1, "城市"),
 	    *district = text(r, "district", 16, 1, "区县"),
 	    *detail = text(r, "detail", 120, 1, "详细地址");
-	char digits[16];
-	size_t i, k = 0;
+	char digits[12] = "";
 
 	/* a mobile as people type it: spaces and dashes, +86 in front */
-	if (strncmp(phone, "+86", 3) == 0)
-		phone += 3;
-	for (i = 0; phone[i] && k < sizeof(digits) - 1; i++)
-		if (phone[i] >= '0' && phone[i] <= '9')
-			digits[k++] = phone[i];
-		else if (phone[i] != ' ' && phone[i] != '-')
-			k = sizeof(digits);
-	digits[k < sizeof(digits) ? k : 0] = '\0';
-	if (*phone && !(k == 11 && digits[0] == '1' && digits[1] >= '3'))
+	if (*phone && phone_read(phone, digits) < 0)
 		m_str(page_errs(r), "phone", "请填写 11 位大陆手机号。");
 	if (!page_erred(r))
 		action_address(&r->arena, auth_actor(r), &x->o, name, digits, province, city,

@@ -194,10 +194,7 @@ buttons(struct req *r, json_object *m, long long id, const char *state, int held
 static const char *
 shop_time(struct arena *a, long long ahead, int h)
 {
-	const char *z = cfg.time_zone;
-	long long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600 +
-	    ((z[4] - '0') * 10 + (z[5] - '0')) * 60;
-	time_t t = time(NULL) + (time_t)(z[0] == '-' ? -off : off) + (time_t)ahead;
+	time_t t = time(NULL) + (time_t)cfg_tz_offset() + (time_t)ahead;
 	struct tm tm;
 	char out[32];
 

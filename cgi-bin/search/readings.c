@@ -194,12 +194,6 @@ digits_of(const char *t, char *out, size_t size)
 	return o;
 }
 
-static int
-mobile(const char *d)
-{
-	return strlen(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
-}
-
 /* dated: do the digits begin as an order number does, with the day it
  * was placed (20261123…)?  Then they are read as its start first, and a
  * tracking number second: the page of the first reading carries the count
@@ -217,11 +211,11 @@ by_digits(struct arena *a, struct search *s, const char *d, size_t n)
 {
 	const char *v = arena_strdup(a, d);
 
-	if (mobile(d))
+	if (phone_mobile(d))
 		add(s, M_PHONE, v, 1);
-	else if (n == 13 && strncmp(d, "86", 2) == 0 && mobile(d + 2))
+	else if (n == 13 && strncmp(d, "86", 2) == 0 && phone_mobile(d + 2))
 		add(s, M_PHONE, v + 2, 1);
-	else if (n == 15 && strncmp(d, "0086", 4) == 0 && mobile(d + 4))
+	else if (n == 15 && strncmp(d, "0086", 4) == 0 && phone_mobile(d + 4))
 		add(s, M_PHONE, v + 4, 1);
 	else if (n == 4) {
 		add(s, M_TAIL, v, 1);

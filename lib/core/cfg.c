@@ -472,3 +472,13 @@ cfg_dump(void *out)
 		fputc('\n', fp);
 	}
 }
+
+long
+cfg_tz_offset(void)
+{
+	const char *z = cfg.time_zone;	/* exactly [+-]HH:MM (K_TZ) */
+	long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600L +
+	    ((z[4] - '0') * 10 + (z[5] - '0')) * 60L;
+
+	return z[0] == '-' ? -off : off;
+}

@@ -117,6 +117,10 @@ struct cfg {
 
 extern struct cfg cfg;
 
+/* cfg_tz_offset: [server] time_zone as seconds east of UTC (+08:00:
+ * 28800), for times written in the shop's zone. */
+long cfg_tz_offset(void);
+
 /* cfg_load: defaults, then the file at path (NULL: ORDERMEND_CONF or the
  * default path; a missing default file is not an error), then the
  * environment.  Each problem is reported through report(file, line, msg)

@@ -1,5 +1,6 @@
 /* calls.h: the phone robot's calls — asked for, scheduled within the
- * rules, and what follows from each answer
+ * rules (calls.c), their scripts (callscripts.c), and what follows from
+ * each answer (callresult.c)
  *
  * A call is one attempt to reach an order's customer with a script
  * (call_scripts, schema/migrations/013_calls.sql): a calls row and an
@@ -95,6 +96,13 @@ struct call_text {
 int call_render(struct arena *a, const struct call_script *s, long long order_id,
     struct call_text *t);
 
+/* Everyone's answers by the hour (the best time's last resort): read once
+ * for a campaign's many calls. */
+struct call_rates {
+	int loaded;
+	long long calls[24], answered[24];
+};
+
 /* A call asked for. */
 struct call_ask {
 	long long order_id;
@@ -103,6 +111,9 @@ struct call_ask {
 	const char *script;
 	const char *not_before;	/* "YYYY-MM-DD HH:MM:SS", or NULL: now */
 	int best;		/* at the customer's best hour (call_best_hour) */
+	/* a campaign's: its script read once, everyone's rates read once */
+	const struct call_script *loaded;
+	struct call_rates *everyone;
 };
 
 /* call_request: the call q by who, scheduled at the first moment the
@@ -118,10 +129,12 @@ int call_request(struct arena *a, const struct actor *who, const struct call_ask
  * customer user_id most likely answers, and why (a sentence): the hour
  * their earlier calls were answered most (by rate, from two calls on);
  * else the hour they order and use the app most (from three events);
- * else the hour everyone answers most (from twenty answers in 30 days);
+ * else the hour everyone answers most (from twenty answers in 30 days;
+ * everyone's rates read into *everyone unless loaded there already, or
+ * each time when it is NULL);
  * *hour -1 when nothing tells.  DB_OK or an error. */
 int call_best_hour(struct arena *a, const struct call_script *s, long long user_id,
-    int *hour, const char **why);
+    struct call_rates *everyone, int *hour, const char **why);
 
 /* A result as the robot sends it. */
 struct call_result {
@@ -154,6 +167,26 @@ int call_dnc_has(struct arena *a, const char *phone, int *yes);
  * the list, audited (dnc_removed).  DOM_OK, DB_NOROW (not on it) or an
  * error.  In the caller's transaction. */
 int call_dnc_remove(struct arena *a, const struct actor *who, const char *hash);
+
+/* The item an order holds off its list price, the furthest off. */
+struct call_mispriced {
+	const char *sku, *name;
+	long long unit_price, list_price, qty;
+};
+/* call_mispriced: that item of order_id into m; DB_OK, DB_NOROW or an
+ * error. */
+int call_mispriced(struct arena *a, long long order_id, struct call_mispriced *m);
+
+/* call_schedule: call number attempt of script s to order o (about case
+ * case_id, in campaign campaign, or 0), at the first moment the rules
+ * allow after not_before, saying why then (because, or NULL: the window
+ * says); the calls row and its outbox row (for callresult.c's next
+ * attempts; call_request keeps the rules first). */
+struct action_order;
+int call_schedule(struct arena *a, const struct actor *who, const struct call_script *s,
+    const struct action_order *o, long long case_id, long long campaign, int attempt,
+    const char *not_before, const char *because, long long *id, const char **when,
+    const char **why);
 
 /* call_dialled: the dispatcher took the call whose outbox row is
  * outbox_id; call_lost: its outbox row failed or died (no call made), or

@@ -106,6 +106,7 @@ campaign_create(struct arena *a, const struct actor *who, const struct campaign_
 	static const int refusals[] = { CALL_DNC, CALL_ATTEMPTS, CALL_PENDING, CALL_NO_PHONE,
 	    CALL_VAR_MISSING };
 	long long why[NELEM(refusals)] = { 0 };
+	struct call_rates everyone = { 0 };
 	struct call_script s;
 	struct target *v;
 	struct db_res res;
@@ -147,7 +148,8 @@ campaign_create(struct arena *a, const struct actor *who, const struct campaign_
 
 		rc = call_request(a, who, &(struct call_ask){ .order_id = v[i].order_id,
 		    .case_id = v[i].case_id, .campaign = *id, .script = s.code,
-		    .not_before = starts, .best = 1 }, &call, &when, &because);
+		    .not_before = starts, .best = 1, .loaded = &s, .everyone = &everyone },
+		    &call, &when, &because);
 		if (rc == DOM_OK) {
 			(*asked)++;
 			continue;

@@ -167,15 +167,12 @@ new_callback_id(char out[3 + 24 + 1])
 static void
 iso_time(time_t t, char out[32])
 {
-	const char *z = cfg.time_zone;
-	long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600L + ((z[4] - '0') * 10 +
-	    (z[5] - '0')) * 60L;
-	time_t local = t + (z[0] == '-' ? -off : off);
+	time_t local = t + (time_t)cfg_tz_offset();
 	struct tm tm;
 
 	gmtime_r(&local, &tm);
 	strftime(out, 26, "%Y-%m-%dT%H:%M:%S", &tm);
-	strcat(out, z);
+	strcat(out, cfg.time_zone);
 }
 
 /* sign: "sha256=" and the hex HMAC-SHA256 of ts "." body under secret. */
